@@ -1,0 +1,110 @@
+#pragma once
+// Plugin interfaces. A plugin is created (configured) from its element, then started, stopped,
+// shut down and closed, as Fluentd's lifecycle goes. Creating one must not touch files or
+// sockets: `--dry-run` creates every plugin and starts none.
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "config/element.hpp"
+#include "config/plugin_kind.hpp"
+#include "core/event_batch.hpp"
+#include "core/status.hpp"
+#include "engine/log.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace shipper {
+
+class Registry;
+
+// Where events go. emit() is synchronous: when it returns ok, every output that takes the
+// events has committed them to its buffer (for a file buffer: written to the chunk file), so an
+// input may then move its read position past them. kBufferFull means back-pressure: nothing
+// needs to be undone, the caller retries later.
+class EventRouter {
+ public:
+  virtual ~EventRouter() = default;
+  virtual Status emit(EventBatch& batch) = 0;
+};
+
+// Process-wide settings from <system> and the command line that plugins read.
+struct SystemSettings {
+  std::string root_dir;
+  bool strict_config_value = false;
+  std::string file_permission = "0644";
+  std::string dir_permission = "0755";
+  int workers = 1;
+};
+
+struct PluginContext {
+  std::string id;    // @id, or a generated "object:<hex>"
+  bool has_explicit_id = false;
+  std::string type;  // @type
+  config::PluginKind kind = config::PluginKind::kInput;
+  const config::Element* element = nullptr;
+  Logger log;                              // "[id] " prefix when @id was given; @log_level
+  EventRouter* router = nullptr;           // inputs and re-emitting outputs: where to emit
+  EventRouter* error_router = nullptr;     // @ERROR, or null (then errors are only logged)
+  Registry* registry = nullptr;            // to create sub-plugins (<parse>, <format>, <buffer>)
+  boost::asio::io_context* io = nullptr;   // the engine's I/O context
+  const SystemSettings* system = nullptr;
+  bool dry_run = false;
+  // Resolves `@label NAME` for plugins that re-emit into a label (relabel, copy's stores).
+  std::function<EventRouter*(const std::string& label)> label_router;
+};
+
+class Plugin {
+ public:
+  virtual ~Plugin() = default;
+  virtual Status start() { return Status::ok(); }
+  virtual void stop() {}      // stop taking new work (inputs stop reading)
+  virtual void shutdown() {}  // finish work in hand (outputs flush per flush_at_shutdown)
+  virtual void close() {}     // release files and sockets
+};
+
+class Input : public Plugin {};
+
+class Filter : public Plugin {
+ public:
+  enum class Outcome {
+    kUnchanged,  // `in` passes on as it is; `out` was not touched
+    kReplaced,   // the filtered events are in `out` (possibly none: all dropped)
+  };
+  virtual Outcome filter(const EventBatch& in, EventBatch& out) = 0;
+};
+
+class Output : public Plugin {
+ public:
+  // Takes the events: synchronous commit (see EventRouter). Called from several threads.
+  virtual Status emit(const EventBatch& batch) = 0;
+  // SIGUSR1: enqueue and flush every buffered chunk now.
+  virtual void flush_all() {}
+};
+
+struct ParseResult {
+  enum class Code { kOk, kNotMatched, kInvalidTime };
+  Code code = Code::kOk;
+  bool has_time = false;  // false: the caller stamps the event with the current time
+  std::string error;      // for kNotMatched / kInvalidTime: Fluentd's message text
+};
+
+class Parser : public Plugin {
+ public:
+  // Parses one line (or joined multi-line text) into exactly one msgpack map written to
+  // `record`, and the event time into `time` when the text carries one. On failure nothing
+  // usable is left in `record` (the caller rolls back).
+  virtual ParseResult parse(std::string_view text, EventTime& time, MsgpackWriter& record) = 0;
+};
+
+class Formatter : public Plugin {
+ public:
+  // Appends the formatted event to `out` (with its trailing newline where the format has one).
+  virtual void format(std::string_view tag, EventTime time, std::string_view record_msgpack,
+                      std::string& out) = 0;
+};
+
+}  // namespace shipper
