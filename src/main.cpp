@@ -10,6 +10,11 @@ int main(int argc, char** argv) {
       std::printf("shipper %s\n", SHIPPER_VERSION);
       return 0;
     }
+    if (std::strcmp(argv[i], "--list-plugins") == 0) {
+      for (const auto* info : shipper::Registry::builtin().all())
+        std::printf("%s %s\n", shipper::config::plugin_kind_name(info->kind), info->name.c_str());
+      return 0;
+    }
   }
   std::fprintf(stderr, "shipper: not implemented yet\n");
   return 1;

@@ -4,15 +4,6 @@
 
 namespace shipper {
 
-Registry& Registry::builtin() {
-  static Registry* registry = [] {
-    auto* r = new Registry();
-    register_builtin_plugins(*r);
-    return r;
-  }();
-  return *registry;
-}
-
 void Registry::add_info(PluginInfo info) {
   auto key = std::make_pair(info.kind, info.name);
   plugins_[key] = std::move(info);
