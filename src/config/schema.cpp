@@ -192,6 +192,8 @@ bool bind_section(const SectionSpec& spec, void* obj, const Element& e, BindCont
   e.used = true;
   for (const auto& ps : spec.params) {
     if (ps.is_argument) {
+      // No argument (`<buffer>`): the declared default applies, as Fluentd's config_argument.
+      if (e.arg.empty()) continue;
       Param arg;
       arg.key = ps.name;
       arg.value = e.arg;

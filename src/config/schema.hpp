@@ -347,13 +347,16 @@ class Schema {
     return SectionBuilder(spec_, spec_.sections.size() - 1);
   }
 
-  // A section whose keys are free-form (record_transformer's <record>).
+  // A section whose keys are free-form (record_transformer's <record>): member is
+  // FreeFormSection, or std::vector<FreeFormSection> when the section may be written several times.
   template <class M>
   SectionBuilder free_form_section(std::string name, M T::*member) {
-    static_assert(std::is_same_v<M, FreeFormSection>);
+    constexpr bool multi = std::is_same_v<M, std::vector<FreeFormSection>>;
+    static_assert(multi || std::is_same_v<M, FreeFormSection>);
     SubsectionSpec ss;
     ss.name = std::move(name);
     ss.kind = SectionKind::kFreeForm;
+    ss.multi = multi;
     ss.assign = [member](void* obj, const Element& e, const SubsectionSpec&, BindContext&) {
       T& t = *static_cast<T*>(obj);
       FreeFormSection f;
@@ -362,7 +365,11 @@ class Schema {
         p.used = true;
         f.entries.emplace_back(p.key, p.value);
       }
-      t.*member = std::move(f);
+      if constexpr (multi) {
+        (t.*member).push_back(std::move(f));
+      } else {
+        t.*member = std::move(f);
+      }
       return true;
     };
     spec_.sections.push_back(std::move(ss));

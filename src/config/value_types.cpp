@@ -12,23 +12,35 @@ namespace shipper::config {
 
 const char* param_type_name(ParamType t) {
   switch (t) {
-    case ParamType::kString: return "string";
-    case ParamType::kInteger: return "integer";
-    case ParamType::kFloat: return "float";
-    case ParamType::kSize: return "size";
-    case ParamType::kTime: return "time";
-    case ParamType::kBool: return "bool";
-    case ParamType::kEnum: return "enum";
-    case ParamType::kArray: return "array";
-    case ParamType::kHash: return "hash";
-    case ParamType::kRegexp: return "regexp";
+    case ParamType::kString:
+      return "string";
+    case ParamType::kInteger:
+      return "integer";
+    case ParamType::kFloat:
+      return "float";
+    case ParamType::kSize:
+      return "size";
+    case ParamType::kTime:
+      return "time";
+    case ParamType::kBool:
+      return "bool";
+    case ParamType::kEnum:
+      return "enum";
+    case ParamType::kArray:
+      return "array";
+    case ParamType::kHash:
+      return "hash";
+    case ParamType::kRegexp:
+      return "regexp";
   }
   return "?";
 }
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Ruby String#to_i: optional leading whitespace and sign, then digits with single underscores
 // between them; stops at the first other character; no digits gives 0.
@@ -73,7 +85,10 @@ double ruby_to_f(std::string_view s) {
     }
     return any;
   };
-  if (!digits()) return 0.0;
+  // Ruby accepts a fraction without integer digits (".5".to_f is 0.5).
+  bool int_digits = digits();
+  if (!int_digits && !(i + 1 < s.size() && s[i] == '.' && is_digit(s[i + 1]))) return 0.0;
+  if (!int_digits) clean += '0';
   if (i + 1 < s.size() && s[i] == '.' && is_digit(s[i + 1])) {
     clean += s[i++];
     digits();
@@ -102,11 +117,16 @@ std::optional<int64_t> ruby_strict_integer(std::string_view s) {
   int base = 10;
   if (i + 1 < s.size() && s[i] == '0') {
     char p = static_cast<char>(std::tolower(static_cast<unsigned char>(s[i + 1])));
-    if (p == 'x') base = 16, i += 2;
-    else if (p == 'b') base = 2, i += 2;
-    else if (p == 'o') base = 8, i += 2;
-    else if (p == 'd') base = 10, i += 2;
-    else base = 8, i += 1;
+    if (p == 'x')
+      base = 16, i += 2;
+    else if (p == 'b')
+      base = 2, i += 2;
+    else if (p == 'o')
+      base = 8, i += 2;
+    else if (p == 'd')
+      base = 10, i += 2;
+    else
+      base = 8, i += 1;
   }
   if (i >= s.size()) return base == 8 ? std::optional<int64_t>(0) : std::nullopt;
   int64_t v = 0;
@@ -119,9 +139,12 @@ std::optional<int64_t> ruby_strict_integer(std::string_view s) {
       last_digit = false;
       continue;
     }
-    if (is_digit(c)) d = c - '0';
-    else if (std::isalpha(static_cast<unsigned char>(c))) d = std::tolower(c) - 'a' + 10;
-    else return std::nullopt;
+    if (is_digit(c))
+      d = c - '0';
+    else if (std::isalpha(static_cast<unsigned char>(c)))
+      d = std::tolower(c) - 'a' + 10;
+    else
+      return std::nullopt;
     if (d >= base) return std::nullopt;
     v = v * base + d;
     last_digit = true;
@@ -139,7 +162,8 @@ std::optional<double> ruby_strict_float(std::string_view s) {
   bool any = false;
   auto digits = [&] {
     bool got = false;
-    while (i < s.size() && (is_digit(s[i]) || (s[i] == '_' && got && i + 1 < s.size() && is_digit(s[i + 1])))) {
+    while (i < s.size() &&
+           (is_digit(s[i]) || (s[i] == '_' && got && i + 1 < s.size() && is_digit(s[i + 1])))) {
       if (s[i] != '_') clean += s[i];
       got = true;
       ++i;
@@ -181,8 +205,10 @@ std::optional<int64_t> find_suffixed(std::string_view s, char suffix, bool ignor
 
 std::string json_scalar_to_string(simdjson::dom::element e) {
   switch (e.type()) {
-    case simdjson::dom::element_type::STRING: return std::string(std::string_view(e));
-    default: return simdjson::minify(e);
+    case simdjson::dom::element_type::STRING:
+      return std::string(std::string_view(e));
+    default:
+      return simdjson::minify(e);
   }
 }
 
@@ -206,10 +232,13 @@ std::optional<ByteSize> to_size(std::string_view v, bool strict, ConvertError* e
   static constexpr struct {
     char suffix;
     uint64_t mult;
-  } kUnits[] = {{'k', 1024ull}, {'m', 1024ull * 1024}, {'g', 1024ull * 1024 * 1024},
+  } kUnits[] = {{'k', 1024ull},
+                {'m', 1024ull * 1024},
+                {'g', 1024ull * 1024 * 1024},
                 {'t', 1024ull * 1024 * 1024 * 1024}};
   for (const auto& u : kUnits) {
-    if (auto n = find_suffixed(v, u.suffix, true)) return ByteSize{static_cast<uint64_t>(*n) * u.mult};
+    if (auto n = find_suffixed(v, u.suffix, true))
+      return ByteSize{static_cast<uint64_t>(*n) * u.mult};
   }
   auto n = to_integer(v, strict, err);
   if (!n) return std::nullopt;
@@ -222,7 +251,8 @@ std::optional<Duration> to_duration(std::string_view v, bool strict, ConvertErro
     double mult;
   } kUnits[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
   for (const auto& u : kUnits) {
-    if (auto n = find_suffixed(v, u.suffix, false)) return Duration{static_cast<double>(*n) * u.mult};
+    if (auto n = find_suffixed(v, u.suffix, false))
+      return Duration{static_cast<double>(*n) * u.mult};
   }
   auto f = to_float(v, strict, err);
   if (!f) return std::nullopt;
@@ -256,7 +286,8 @@ std::optional<ArrayValue> to_array(std::string_view v, ConvertError* err) {
   size_t start = 0;
   while (true) {
     size_t comma = s.find(',', start);
-    std::string_view piece = s.substr(start, comma == std::string_view::npos ? s.npos : comma - start);
+    std::string_view piece =
+        s.substr(start, comma == std::string_view::npos ? s.npos : comma - start);
     out.emplace_back(trim(piece));
     if (comma == std::string_view::npos) break;
     start = comma + 1;
@@ -295,14 +326,22 @@ std::optional<HashValue> to_hash(std::string_view v, ConvertError* err) {
     if (comma == s.npos) break;
     start = comma + 1;
   }
+  // Ruby's split drops trailing empty fields ("a:1," is one item).
+  while (!items.empty() && trim(items.back()).empty()) items.pop_back();
   for (size_t i = 0; i < items.size(); ++i) {
     std::string_view item = items[i];
     // Only the whitespace adjacent to commas is removed.
-    if (i > 0) while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front()))) item.remove_prefix(1);
-    if (i + 1 < items.size()) while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back()))) item.remove_suffix(1);
+    if (i > 0)
+      while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front())))
+        item.remove_prefix(1);
+    if (i + 1 < items.size())
+      while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back())))
+        item.remove_suffix(1);
     size_t colon = item.find(':');
-    if (colon == item.npos) out.emplace_back(std::string(item), std::nullopt);
-    else out.emplace_back(std::string(item.substr(0, colon)), std::string(item.substr(colon + 1)));
+    if (colon == item.npos)
+      out.emplace_back(std::string(item), std::nullopt);
+    else
+      out.emplace_back(std::string(item.substr(0, colon)), std::string(item.substr(colon + 1)));
   }
   return out;
 }
@@ -310,12 +349,12 @@ std::optional<HashValue> to_hash(std::string_view v, ConvertError* err) {
 std::optional<RegexpValue> to_regexp(std::string_view v, ConvertError* err) {
   if (v.empty() || v[0] != '/') return RegexpValue{std::string(v), false, false};
   size_t last = v.rfind('/');
-  if (last == 0 || last + 3 < v.size()) {
+  if (last + 3 < v.size()) {
     if (err) err->message = "invalid regexp: missing right slash: " + std::string(v);
     return std::nullopt;
   }
   RegexpValue r;
-  r.source = std::string(v.substr(1, last - 1));
+  r.source = last == 0 ? std::string() : std::string(v.substr(1, last - 1));  // "/" is ""
   for (char f : v.substr(last + 1)) {
     if (f == 'i') r.ignore_case = true;
     if (f == 'm') r.multiline = true;

@@ -2,6 +2,9 @@
 // MsgpackWriter appends msgpack to a std::string through msgpack-cxx's packer. Parsers write
 // records with it directly (no DOM); EventBatch uses it for [time, record] entries.
 #include <msgpack.hpp>
+
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -34,7 +37,15 @@ class MsgpackWriter {
   }
   void integer(int64_t v) { packer_.pack(v); }
   void uinteger(uint64_t v) { packer_.pack(v); }
-  void floating(double v) { packer_.pack_double(v); }
+  // Always float64 (0xcb): msgpack-cxx's pack_double writes whole numbers such as 100.0 as
+  // integers, but Fluentd keeps a float a float ({"a":100.0} must come out as 100.0).
+  void floating(double v) {
+    uint64_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    char buf[9] = {static_cast<char>(0xcb)};
+    for (int i = 0; i < 8; ++i) buf[1 + i] = static_cast<char>(bits >> (56 - 8 * i));
+    sink_.out->append(buf, sizeof buf);
+  }
   void boolean(bool v) { v ? packer_.pack_true() : packer_.pack_false(); }
   void nil() { packer_.pack_nil(); }
   // EventTime as ext type 0 (fixext8), exactly as Fluentd writes it.

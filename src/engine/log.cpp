@@ -99,11 +99,57 @@ void LogSink::write(LogLevel level, std::string_view plugin_id, std::string_view
     }
     hook = hook_;
   }
-  if (hook) hook(level, message);
+  if (hook) {
+    size_t prefix = line.find("]: ") + 3;
+    hook(level, std::string_view(line).substr(prefix, line.size() - prefix - 1));
+  }
+}
+
+void LogSink::write_raw(std::string_view text) {
+  std::lock_guard lock(mu_);
+  size_t off = 0;
+  while (off < text.size()) {
+    ssize_t n = ::write(fd_, text.data() + off, text.size() - off);
+    if (n <= 0) break;
+    off += static_cast<size_t>(n);
+  }
+}
+
+bool RateLimitedLog::log(const Logger& logger, LogLevel level, std::string_view message) {
+  if (!logger.enabled(level)) return false;
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  double now = ts.tv_sec + ts.tv_nsec / 1e9;
+  uint64_t held = 0;
+  {
+    std::lock_guard lock(mu_);
+    if (now - last_ < interval_) {
+      ++held_;
+      ++suppressed_total_;
+      return false;
+    }
+    last_ = now;
+    held = held_;
+    held_ = 0;
+  }
+  if (held == 0) {
+    logger.log(level, message);
+  } else {
+    std::string m(message);
+    m += kv("suppressed_since_last", static_cast<int64_t>(held));
+    logger.log(level, m);
+  }
+  return true;
+}
+
+uint64_t RateLimitedLog::suppressed_total() const {
+  std::lock_guard lock(mu_);
+  return suppressed_total_;
 }
 
 bool Logger::enabled(LogLevel level) const {
-  int threshold = level_override_ >= 0 ? level_override_ : static_cast<int>(LogSink::instance().level());
+  int threshold =
+      level_override_ >= 0 ? level_override_ : static_cast<int>(LogSink::instance().level());
   return static_cast<int>(level) >= threshold;
 }
 
@@ -115,7 +161,9 @@ void Logger::log(LogLevel level, std::string_view message) const {
 std::string kv(std::string_view key, std::string_view value) {
   return " " + std::string(key) + "=" + ruby_inspect(value);
 }
-std::string kv(std::string_view key, const char* value) { return kv(key, std::string_view(value)); }
+std::string kv(std::string_view key, const char* value) {
+  return kv(key, std::string_view(value));
+}
 std::string kv(std::string_view key, int64_t value) {
   return " " + std::string(key) + "=" + std::to_string(value);
 }

@@ -51,6 +51,9 @@ struct PluginContext {
   EventRouter* error_router = nullptr;     // @ERROR, or null (then errors are only logged)
   Registry* registry = nullptr;            // to create sub-plugins (<parse>, <format>, <buffer>)
   boost::asio::io_context* io = nullptr;   // the engine's I/O context
+  // The engine's worker pool (as many threads as cores) for CPU work such as parsing; handlers
+  // posted here may run in parallel. Null in --dry-run and in tests that do not provide one.
+  boost::asio::io_context* worker_io = nullptr;
   const SystemSettings* system = nullptr;
   bool dry_run = false;
   // Resolves `@label NAME` for plugins that re-emit into a label (relabel, copy's stores).
@@ -98,6 +101,38 @@ class Parser : public Plugin {
   // `record`, and the event time into `time` when the text carries one. On failure nothing
   // usable is left in `record` (the caller rolls back).
   virtual ParseResult parse(std::string_view text, EventTime& time, MsgpackWriter& record) = 0;
+
+  // Receives every result of one text when it may yield several (a JSON array, a multiline
+  // text with several matches). kOk results carry a record; others none.
+  class Sink {
+   public:
+    virtual ~Sink() = default;
+    virtual MsgpackWriter& record_writer() = 0;  // where the next record is written
+    virtual void on_result(const ParseResult& result, EventTime time) = 0;
+  };
+  // Parses `text` into zero or more results. The default gives parse()'s one result.
+  virtual void parse_all(std::string_view text, Sink& sink) {
+    EventTime time;
+    MsgpackWriter& w = sink.record_writer();
+    ParseResult r = parse(text, time, w);
+    sink.on_result(r, time);
+  }
+
+  // Container runtimes cut long lines into pieces (CRI `P` lines, docker json-file 16 KiB
+  // entries). A parser configured to join them (cri `merge_cri_partial`, json
+  // `merge_docker_partial`) describes each line here: `partial` when more pieces follow, and
+  // the byte range of its content, so the reader can join the contents into the final piece.
+  struct LinePiece {
+    bool partial = false;
+    size_t content_begin = 0;
+    size_t content_end = 0;
+  };
+  virtual bool joins_partial_lines() const { return false; }
+  virtual bool describe_piece(std::string_view line, LinePiece& piece) const { return false; }
+
+  // Multiline parsers (in_tail's multiline mode): whether a line starts a new event.
+  virtual bool has_firstline() const { return false; }
+  virtual bool is_firstline(std::string_view line) const { return false; }
 };
 
 class Formatter : public Plugin {

@@ -2,6 +2,7 @@
 find free loopback ports, decode forward frames. Every wait is bounded."""
 import os
 import signal
+import signal as signal_module  # Shipper.signal() shadows the module name in the class body
 import socket
 import subprocess
 import tempfile
@@ -77,7 +78,7 @@ class Shipper:
     def signal(self, sig):
         self.proc.send_signal(sig)
 
-    def stop(self, sig=signal.SIGTERM, timeout=20.0):
+    def stop(self, sig=signal_module.SIGTERM, timeout=20.0):
         """Sends sig and waits for the exit; returns the exit code."""
         if self.proc.poll() is None:
             self.proc.send_signal(sig)

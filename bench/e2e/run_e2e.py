@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""End-to-end benchmark (design.md "Performance budget"): N docker json-file lines → in_tail →
+json with nanosecond time → record_transformer adding one key → out_forward → a loopback sink.
+
+The sink is a small python forward listener that reads each PackedForward frame's header and
+option map only (it sums `size`), so it costs little and never decodes events. Reported for the
+shipping process: wall time to deliver every event, events/s, CPU seconds (utime+stime from
+/proc/<pid>/stat) and peak RSS (VmHWM).
+
+    /usr/bin/python3 bench/e2e/run_e2e.py --shipper build/shipper --lines 1000000
+"""
+import argparse
+import os
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import msgpack
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GEN = os.path.join(HERE, "..", "gen_docker_logs.py")
+
+
+class CountingSink:
+    def __init__(self):
+        self.count = 0
+        self.frames = 0
+        self.lock = threading.Lock()
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self.accept_loop, daemon=True).start()
+
+    def accept_loop(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.serve, args=(conn,), daemon=True).start()
+
+    def serve(self, conn):
+        buf = bytearray()
+        with conn:
+            while True:
+                data = conn.recv(1 << 20)
+                if not data:
+                    break
+                buf += data
+                while True:
+                    n = self.take_frame(buf)
+                    if n == 0:
+                        break
+                    del buf[:n]
+
+    def take_frame(self, buf):
+        """Consumes one frame from buf; returns its length, or 0 if incomplete."""
+        if len(buf) < 2:
+            return 0
+        b = buf[1]
+        if 0xa0 <= b <= 0xbf:
+            tl, th = b & 0x1f, 1
+        elif b == 0xd9:
+            if len(buf) < 3:
+                return 0
+            tl, th = buf[2], 2
+        else:
+            tl, th = struct.unpack(">H", buf[2:4])[0], 3
+        pos = 1 + th + tl
+        if len(buf) < pos + 5:
+            return 0
+        elen = struct.unpack(">I", buf[pos + 1:pos + 5])[0]
+        opt = pos + 5 + elen
+        if len(buf) <= opt:
+            return 0
+        unp = msgpack.Unpacker(raw=False)
+        unp.feed(bytes(buf[opt:opt + 256]))
+        try:
+            options = unp.unpack()
+        except msgpack.OutOfData:
+            return 0
+        with self.lock:
+            self.count += options["size"]
+            self.frames += 1
+        return opt + unp.tell()
+
+
+def proc_stats(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    cpu = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+    hwm = 0
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                hwm = int(line.split()[1])
+    return cpu, hwm
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shipper", required=True)
+    ap.add_argument("--lines", type=int, default=1000000)
+    ap.add_argument("--timeout", type=float, default=600)
+    args = ap.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="shipper-e2e-") as tmp:
+        log = os.path.join(tmp, "docker.log")
+        with open(log, "w") as f:
+            subprocess.run([sys.executable, GEN, "--lines", str(args.lines), "--seed", "1"],
+                           stdout=f, check=True)
+        sink = CountingSink()
+        conf = os.path.join(tmp, "bench.conf")
+        with open(conf, "w") as f:
+            f.write(f"""
+<source>
+  @type tail
+  path {log}
+  pos_file {tmp}/bench.pos
+  tag bench.docker
+  read_from_head true
+  <parse>
+    @type json
+    time_key time
+    time_format %Y-%m-%dT%H:%M:%S.%N%z
+  </parse>
+</source>
+<filter bench.**>
+  @type record_transformer
+  <record>
+    nodename node-1
+  </record>
+</filter>
+<match bench.**>
+  @type forward
+  heartbeat_type none
+  <server>
+    host 127.0.0.1
+    port {sink.port}
+  </server>
+  <buffer>
+    chunk_limit_size 4m
+    flush_mode interval
+    flush_interval 1s
+    flush_thread_burst_interval 0
+  </buffer>
+</match>
+""")
+        out = open(os.path.join(tmp, "shipper.out"), "wb")
+        t0 = time.monotonic()
+        p = subprocess.Popen([args.shipper, "-c", conf, "--no-supervisor"], stdout=out,
+                             stderr=subprocess.STDOUT)
+        try:
+            deadline = t0 + args.timeout
+            while sink.count < args.lines and time.monotonic() < deadline and p.poll() is None:
+                time.sleep(0.05)
+            elapsed = time.monotonic() - t0
+            cpu, hwm = proc_stats(p.pid) if p.poll() is None else (float("nan"), 0)
+        finally:
+            p.terminate()
+            p.wait(30)
+            out.close()
+        ok = sink.count >= args.lines
+        print(f"events delivered: {sink.count}/{args.lines} in {sink.frames} frames "
+              f"({'complete' if ok else 'INCOMPLETE'})")
+        print(f"wall: {elapsed:.2f} s  events/s: {sink.count / elapsed:,.0f}")
+        print(f"shipping process CPU: {cpu:.2f} s  peak RSS (VmHWM): {hwm / 1024:.1f} MiB")
+        if not ok:
+            with open(os.path.join(tmp, "shipper.out"), "rb") as f:
+                sys.stdout.write(f.read()[-3000:].decode("utf-8", "replace"))
+        return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

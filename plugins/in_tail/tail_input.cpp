@@ -1,0 +1,404 @@
+#include "plugins/in_tail/tail_input.hpp"
+
+#include <fcntl.h>
+#include <glob.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+
+#include "core/text.hpp"
+#include "engine/parser_base.hpp"
+#include "engine/registry.hpp"
+#include "plugins/in_tail/watcher.hpp"
+
+namespace shipper::in_tail {
+
+namespace {
+
+double mono_now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::string seconds_text(double s) {
+  if (s == static_cast<double>(static_cast<int64_t>(s)))
+    return std::to_string(static_cast<int64_t>(s));
+  char b[32];
+  snprintf(b, sizeof b, "%g", s);
+  return b;
+}
+
+std::string strftime_path(const std::string& pattern) {
+  if (pattern.find('%') == std::string::npos) return pattern;
+  time_t now = time(nullptr);
+  struct tm tm {};
+  localtime_r(&now, &tm);
+  std::string out(pattern.size() * 2 + 64, '\0');
+  size_t n = strftime(out.data(), out.size(), pattern.c_str(), &tm);
+  out.resize(n);
+  return n ? out : pattern;
+}
+
+bool uses_glob(const std::string& path, const std::string& policy) {
+  bool star = path.find('*') != std::string::npos;
+  if (policy == "backward_compatible") return star;
+  bool extended = star || path.find('?') != std::string::npos ||
+                  (path.find('[') != std::string::npos && path.find(']') != std::string::npos);
+  if (policy == "extended") return extended;
+  return extended || (path.find('{') != std::string::npos && path.find('}') != std::string::npos);
+}
+
+std::vector<std::string> glob_paths(const std::string& pattern, bool braces) {
+  std::vector<std::string> out;
+  glob_t g{};
+  if (::glob(pattern.c_str(), braces ? GLOB_BRACE : 0, nullptr, &g) == 0) {
+    for (size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
+  }
+  globfree(&g);
+  return out;
+}
+
+std::vector<std::string> split_paths(const std::string& path, const std::string& delimiter) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    size_t at = delimiter.empty() ? std::string::npos : path.find(delimiter, start);
+    std::string piece(trim(std::string_view(path).substr(
+        start, at == std::string::npos ? std::string::npos : at - start)));
+    if (!piece.empty() && std::find(out.begin(), out.end(), piece) == out.end())
+      out.push_back(piece);
+    if (at == std::string::npos) break;
+    start = at + delimiter.size();
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string TailInput::tag_for(const std::string& tag, const std::string& path) {
+  size_t star = tag.find('*');
+  if (star == std::string::npos) return tag;
+  std::string prefix = tag.substr(0, star);
+  std::string rest = tag.substr(star + 1);
+  std::string suffix = rest.substr(0, rest.find('*'));
+  std::string p;
+  for (char c : path) {
+    char d = c == '/' ? '.' : c;
+    if (d == '.' && !p.empty() && p.back() == '.') continue;
+    p += d;
+  }
+  if (!p.empty() && p.front() == '.') p.erase(0, 1);
+  return prefix + p + suffix;
+}
+
+TailInput::TailInput(Params params, PluginContext& ctx) : params_(std::move(params)), ctx_(ctx) {
+  patterns_ = split_paths(params_.path, params_.path_delimiter);
+  multiline_mode_ = params_.parse.type.find("multiline") != std::string::npos;
+  if (ctx_.registry && params_.parse.present()) {
+    PluginContext sub = ctx_;
+    sub.kind = config::PluginKind::kParser;
+    sub.type = params_.parse.type;
+    sub.element = params_.parse.element;
+    config::Diagnostics diags;
+    config::BindContext bind;
+    bind.diags = &diags;
+    bind.section_path = "parse";
+    parser_ = ctx_.registry->create_as<Parser>(sub, bind);
+  }
+  if (!params_.pos_file && !ctx_.dry_run) {
+    ctx_.log.warn("'pos_file PATH' parameter is not set to a 'tail' source.");
+    ctx_.log.warn("this parameter is highly recommended to save the position to resume tailing.");
+  }
+}
+
+TailInput::~TailInput() {
+  stop();
+  close();
+}
+
+std::vector<std::string> TailInput::expand_paths() const {
+  std::vector<std::string> paths;
+  auto now = std::chrono::system_clock::now();
+  for (const auto& pattern : patterns_) {
+    std::string p = strftime_path(pattern);
+    if (uses_glob(p, params_.glob_policy)) {
+      for (auto& match : glob_paths(p, params_.glob_policy == "always")) {
+        struct stat st {};
+        if (::stat(match.c_str(), &st) != 0 || S_ISDIR(st.st_mode)) continue;
+        if (::access(match.c_str(), R_OK) != 0) {
+          continue;
+        }
+        if (params_.limit_recently_modified) {
+          auto mtime = std::chrono::system_clock::from_time_t(st.st_mtime);
+          if (mtime <
+              now - std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                        std::chrono::duration<double>(params_.limit_recently_modified->seconds)))
+            continue;
+        }
+        if (std::find(paths.begin(), paths.end(), match) == paths.end()) paths.push_back(match);
+      }
+    } else if (std::find(paths.begin(), paths.end(), p) == paths.end()) {
+      paths.push_back(p);
+    }
+  }
+  std::vector<std::string> excluded;
+  for (const auto& pattern : params_.exclude_path) {
+    std::string p = strftime_path(pattern);
+    if (uses_glob(p, params_.glob_policy)) {
+      for (auto& m : glob_paths(p, params_.glob_policy == "always")) excluded.push_back(m);
+    } else {
+      excluded.push_back(p);
+    }
+  }
+  std::vector<std::string> out;
+  for (auto& p : paths) {
+    if (std::find(excluded.begin(), excluded.end(), p) != excluded.end()) continue;
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0) continue;  // missing or a dangling symlink
+    out.push_back(p);
+  }
+  return out;
+}
+
+Status TailInput::start() {
+  if (!parser_)
+    return error(StatusCode::kInvalidArgument,
+                 "in_tail: the <parse> section did not build a parser");
+  if (params_.pos_file) {
+    auto targets = expand_paths();
+    Status s = pos_file_.open(*params_.pos_file, 0644, 0755, [&](const std::string& path) {
+      return std::find(targets.begin(), targets.end(), path) != targets.end();
+    });
+    if (!s) return s;
+  }
+  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (params_.enable_stat_watcher) inotify_fd_ = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+  stopping_ = false;
+  thread_ = std::thread([this] { run(); });
+  return Status::ok();
+}
+
+void TailInput::stop() {
+  if (!thread_.joinable()) return;
+  stopping_ = true;
+  uint64_t one = 1;
+  if (wake_fd_ >= 0) (void)!::write(wake_fd_, &one, sizeof one);
+  thread_.join();
+}
+
+void TailInput::shutdown() {}
+
+void TailInput::close() {
+  for (auto& w : watchers_) close_watcher(*w);
+  for (auto& w : rotated_) close_watcher(*w);
+  watchers_.clear();
+  rotated_.clear();
+  if (inotify_fd_ >= 0) ::close(inotify_fd_);
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+  inotify_fd_ = wake_fd_ = -1;
+}
+
+void TailInput::close_watcher(Watcher& w) {
+  if (w.fd >= 0) ::close(w.fd);
+  w.fd = -1;
+  if (w.inotify_wd >= 0 && inotify_fd_ >= 0) ::inotify_rm_watch(inotify_fd_, w.inotify_wd);
+  w.inotify_wd = -1;
+}
+
+void TailInput::warn_limited(const std::string& message) {
+  // At most 100 warnings a second per source; the rest are counted and summarised.
+  double now = mono_now();
+  if (now - warn_window_start_ >= 1.0) {
+    if (suppressed_warns_ > 0)
+      ctx_.log.warn("suppressed " + std::to_string(suppressed_warns_) + " similar warnings");
+    warn_window_start_ = now;
+    warns_in_window_ = 0;
+    suppressed_warns_ = 0;
+  }
+  if (++warns_in_window_ <= 100)
+    ctx_.log.warn(message);
+  else
+    ++suppressed_warns_;
+}
+
+void TailInput::add_watcher(const std::string& path, bool startup) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return;
+  auto w = std::make_unique<Watcher>();
+  w->path = path;
+  w->tag = tag_for(params_.tag, path);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    warn_limited(path + " unreadable. It is excluded and would be examined next time.");
+    return;
+  }
+  w->fd = fd;
+  w->inode = st.st_ino;
+  w->dev = st.st_dev;
+  uint64_t size = static_cast<uint64_t>(st.st_size);
+  uint64_t start = 0;
+  tail::PosEntry* e = pos_file_.find(path);
+  if (e && e->inode == w->inode) {
+    start = size >= e->pos ? e->pos : 0;
+    if (start != e->pos) pos_file_.update_pos(e, start);
+  } else if (e) {
+    start = 0;
+    pos_file_.update(e, 0, w->inode);
+  } else {
+    start = (startup && !params_.read_from_head) ? size : 0;
+    e = pos_file_.add(path, start, w->inode);
+  }
+  w->pos = e;
+  w->committed = w->read_offset = start;
+  w->last_size = size;
+  if (inotify_fd_ >= 0)
+    w->inotify_wd =
+        ::inotify_add_watch(inotify_fd_, path.c_str(),
+                            IN_MODIFY | IN_ATTRIB | IN_MOVE_SELF | IN_DELETE_SELF | IN_CLOSE_WRITE);
+  ctx_.log.info("following tail of " + path);
+  watchers_.push_back(std::move(w));
+}
+
+void TailInput::refresh(bool startup) {
+  auto targets = expand_paths();
+  double now = mono_now();
+  // Gone from the target set: detached after rotate_wait, the pos entry marked unwatched.
+  for (auto& w : watchers_) {
+    bool present = std::find(targets.begin(), targets.end(), w->path) != targets.end();
+    if (!present && w->unwatch_at == 0) w->unwatch_at = now + params_.rotate_wait.seconds;
+    if (present) w->unwatch_at = 0;
+  }
+  for (const auto& path : targets) {
+    bool known = std::any_of(watchers_.begin(), watchers_.end(),
+                             [&](const auto& w) { return w->path == path; });
+    if (!known) add_watcher(path, startup);
+  }
+}
+
+void TailInput::check_rotation(Watcher& w, double now) {
+  struct stat st {};
+  bool exists = ::stat(w.path.c_str(), &st) == 0;
+  if (exists && w.fd >= 0 && st.st_ino == w.inode && st.st_dev == w.dev) {
+    if (static_cast<uint64_t>(st.st_size) < w.last_size &&
+        static_cast<uint64_t>(st.st_size) < w.read_offset) {
+      // copytruncate: same file, smaller than what was read
+      w.reset_to(0);
+      if (w.pos) pos_file_.update_pos(w.pos, 0);
+    }
+    w.last_size = static_cast<uint64_t>(st.st_size);
+    return;
+  }
+  if (exists && w.fd >= 0 && st.st_ino == w.inode) return;
+  if (!exists && w.fd < 0) return;
+  // The path now names another file, or none: keep reading the old one for rotate_wait.
+  if (w.fd >= 0) {
+    ctx_.log.info("detected rotation of " + w.path + "; waiting " +
+                  seconds_text(params_.rotate_wait.seconds) + " seconds");
+    auto old = std::make_unique<Watcher>();
+    old->take_file_from(w);
+    old->rotated_at = now;
+    old->pos = nullptr;
+    rotated_.push_back(std::move(old));
+    if (w.inotify_wd >= 0 && inotify_fd_ >= 0) ::inotify_rm_watch(inotify_fd_, w.inotify_wd);
+    w.inotify_wd = -1;
+  }
+  if (!exists) return;
+  int fd = ::open(w.path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  w.fd = fd;
+  w.inode = st.st_ino;
+  w.dev = st.st_dev;
+  w.reset_to(0);
+  w.last_size = static_cast<uint64_t>(st.st_size);
+  if (w.pos) pos_file_.update(w.pos, 0, w.inode);
+  if (inotify_fd_ >= 0)
+    w.inotify_wd =
+        ::inotify_add_watch(inotify_fd_, w.path.c_str(),
+                            IN_MODIFY | IN_ATTRIB | IN_MOVE_SELF | IN_DELETE_SELF | IN_CLOSE_WRITE);
+  ctx_.log.info("following tail of " + w.path);
+}
+
+void TailInput::wait(double seconds) {
+  pollfd fds[2];
+  int n = 0;
+  fds[n++] = {wake_fd_, POLLIN, 0};
+  if (inotify_fd_ >= 0) fds[n++] = {inotify_fd_, POLLIN, 0};
+  int ms = static_cast<int>(seconds * 1000);
+  if (ms < 1) ms = 1;
+  if (::poll(fds, n, ms) > 0 && inotify_fd_ >= 0 && (fds[1].revents & POLLIN)) {
+    char buf[4096];
+    while (::read(inotify_fd_, buf, sizeof buf) > 0) {
+    }
+  }
+}
+
+void TailInput::run() {
+  const double stat_interval = 0.25;  // inotify wakes us earlier; this bounds a missed event
+  double now = mono_now();
+  bool startup = true;
+  double next_refresh =
+      params_.skip_refresh_on_startup ? now + params_.refresh_interval.seconds : now;
+  while (!stopping_) {
+    now = mono_now();
+    if (now >= next_refresh) {
+      refresh(startup);
+      startup = false;
+      next_refresh = now + params_.refresh_interval.seconds;
+    }
+    bool more = false;
+    for (auto& w : watchers_) {
+      check_rotation(*w, now);
+      if (w->fd >= 0 && now >= w->retry_after) drain(*w, now, 8, &more);
+      if (multiline_mode_ && params_.multiline_flush_interval && !w->ml_pending.empty() &&
+          now - w->ml_last_line >= params_.multiline_flush_interval->seconds) {
+        EventBatch batch;
+        batch.tag = w->tag;
+        flush_multiline(*w, batch, false);
+        if (!batch.empty()) emit(*w, batch);
+      }
+    }
+    for (auto& w : rotated_) {
+      bool had_more = false;
+      if (now >= w->retry_after) drain(*w, now, 8, &had_more);
+      more = more || had_more;
+      if (!had_more && now >= w->rotated_at + params_.rotate_wait.seconds) w->done = true;
+    }
+    std::erase_if(rotated_, [&](const auto& w) {
+      if (!w->done) return false;
+      close_watcher(*w);
+      return true;
+    });
+    std::erase_if(watchers_, [&](const auto& w) {
+      if (w->unwatch_at == 0 || now < w->unwatch_at) return false;
+      if (w->pos) pos_file_.unwatch(w->pos);
+      close_watcher(*w);
+      return true;
+    });
+    if (!more) wait(std::min(stat_interval, std::max(0.01, next_refresh - mono_now())));
+  }
+  // Graceful stop: read what is complete, flush pending multiline events, nothing more.
+  double end = mono_now() + 5.0;
+  for (auto* list : {&watchers_, &rotated_}) {
+    for (auto& w : *list) {
+      bool more = true;
+      while (more && w->fd >= 0 && mono_now() < end) {
+        more = false;
+        if (!drain(*w, mono_now(), 8, &more)) break;
+      }
+      if (multiline_mode_ && !w->ml_pending.empty()) {
+        EventBatch batch;
+        batch.tag = w->tag;
+        flush_multiline(*w, batch, true);
+        if (!batch.empty()) emit(*w, batch);
+      }
+    }
+  }
+}
+
+}  // namespace shipper::in_tail

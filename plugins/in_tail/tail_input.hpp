@@ -1,0 +1,76 @@
+#pragma once
+// in_tail: follows files like `tail -F`, parses each line and emits events (spec §1, §2).
+// One reading thread per source: it expands `path` every refresh_interval, stats every watched
+// file on a short interval (inotify wakes it earlier), reads new bytes, cuts lines at "\n",
+// parses them into one EventBatch per read_lines_limit lines and emits it; only when emit()
+// returns ok does the position (and the pos file) move past those lines.
+#include <sys/types.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/plugin.hpp"
+#include "io/tail/pos_file.hpp"
+#include "plugins/in_tail/tail_params.hpp"
+
+namespace shipper::in_tail {
+
+struct Watcher;
+
+class TailInput : public Input {
+ public:
+  using Params = in_tail::Params;
+  TailInput(Params params, PluginContext& ctx);
+  ~TailInput() override;
+  Status start() override;
+  void stop() override;
+  void shutdown() override;
+  void close() override;
+
+  // The event tag of a watched path (spec §1.4).
+  static std::string tag_for(const std::string& tag, const std::string& path);
+  // The concrete paths `path` and `exclude_path` select now, in order.
+  std::vector<std::string> expand_paths() const;
+
+ private:
+  friend class BatchSink;
+  void run();
+  void refresh(bool startup);
+  void add_watcher(const std::string& path, bool startup);
+  void check_rotation(Watcher& w, double now);
+  // Reads and emits what the file has; false when back-pressure stopped it.
+  bool drain(Watcher& w, double now, int max_batches, bool* more);
+  void process_line(Watcher& w, std::string_view line_with_nl, EventBatch& batch, double now);
+  // Parses `text` into `batch`. Quiet: all-or-nothing, no warnings (multiline without
+  // format_firstline); returns whether a record was added.
+  bool parse_into(Watcher& w, std::string_view text, EventBatch& batch, bool quiet = false,
+                  bool at_shutdown = false);
+  void flush_multiline(Watcher& w, EventBatch& batch, bool at_shutdown);
+  bool emit(Watcher& w, EventBatch& batch);
+  void close_watcher(Watcher& w);
+  void wait(double seconds);
+  void warn_limited(const std::string& message);
+
+  Params params_;
+  PluginContext ctx_;
+  std::vector<std::string> patterns_;
+  std::unique_ptr<Parser> parser_;
+  bool multiline_mode_ = false;
+  tail::PositionFile pos_file_;
+  std::vector<std::unique_ptr<Watcher>> watchers_;  // one per path
+  std::vector<std::unique_ptr<Watcher>> rotated_;   // old files read during rotate_wait
+  std::thread thread_;
+  std::atomic<bool> stopping_{false};
+  int wake_fd_ = -1;  // eventfd: stop
+  int inotify_fd_ = -1;
+  std::unordered_map<int, std::string> inotify_paths_;
+  double warn_window_start_ = 0;
+  int warns_in_window_ = 0;
+  int64_t suppressed_warns_ = 0;
+};
+
+}  // namespace shipper::in_tail

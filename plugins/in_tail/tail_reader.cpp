@@ -1,0 +1,345 @@
+// Reading one file: bytes → lines → parser → EventBatch → emit → position.
+#include <unistd.h>
+
+#include <cstring>
+
+#include "core/event_batch.hpp"
+#include "core/text.hpp"
+#include "engine/parser_base.hpp"
+#include "plugins/in_tail/tail_input.hpp"
+#include "plugins/in_tail/watcher.hpp"
+
+namespace shipper::in_tail {
+
+namespace {
+
+constexpr size_t kReadChunk = 65536;
+// Bytes buffered ahead before cutting a batch (a read_lines_limit batch of ~200-byte lines).
+constexpr size_t kReadAhead = 4 * kReadChunk;
+// Joined pieces of one line are bounded by max_line_size, or this when it is not set.
+constexpr size_t kDefaultJoinLimit = 16 * 1024 * 1024;
+
+std::string_view chomp(std::string_view line) {
+  if (!line.empty() && line.back() == '\n') {
+    line.remove_suffix(1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  } else if (!line.empty() && line.back() == '\r') {
+    line.remove_suffix(1);
+  }
+  return line;
+}
+
+bool map_header_at(const std::string& b, size_t pos, uint32_t& count, size_t& len) {
+  if (pos >= b.size()) return false;
+  auto u = [&](size_t i) { return static_cast<uint32_t>(static_cast<unsigned char>(b[pos + i])); };
+  unsigned char c = static_cast<unsigned char>(b[pos]);
+  if ((c & 0xf0) == 0x80) return count = c & 0x0f, len = 1, true;
+  if (c == 0xde && pos + 3 <= b.size()) return count = u(1) << 8 | u(2), len = 3, true;
+  if (c == 0xdf && pos + 5 <= b.size())
+    return count = u(1) << 24 | u(2) << 16 | u(3) << 8 | u(4), len = 5, true;
+  return false;
+}
+
+// Adds key → value to the map that starts at `map_pos` and ends the buffer, unless the map
+// already has the key (path_key never overwrites).
+void add_key_if_absent(std::string& b, size_t map_pos, std::string_view key,
+                       std::string_view value) {
+  uint32_t count = 0;
+  size_t hlen = 0;
+  if (!map_header_at(b, map_pos, count, hlen)) return;
+  size_t off = map_pos + hlen;
+  for (uint32_t i = 0; i < count; ++i) {
+    std::string_view rest(b.data() + off, b.size() - off);
+    size_t klen = msgpack_object_length(rest);
+    if (klen == 0) return;
+    unsigned char c = static_cast<unsigned char>(b[off]);
+    std::string_view k;
+    if ((c & 0xe0) == 0xa0)
+      k = rest.substr(1, c & 0x1f);
+    else if (c == 0xd9)
+      k = rest.substr(2, static_cast<unsigned char>(b[off + 1]));
+    else if (c == 0xda || c == 0xdb)
+      k = rest.substr(c == 0xda ? 3 : 5, klen - (c == 0xda ? 3 : 5));
+    if (k == key && k.data() != nullptr) return;
+    off += klen;
+    size_t vlen = msgpack_object_length(std::string_view(b.data() + off, b.size() - off));
+    if (vlen == 0) return;
+    off += vlen;
+  }
+  MsgpackWriter w(b);
+  w.str(key);
+  w.str(value);
+  uint32_t n = count + 1;
+  if (n <= 15) {
+    b[map_pos] = static_cast<char>(0x80 | n);
+  } else if (n <= 0xffff) {
+    char h[3] = {'\xde', static_cast<char>(n >> 8), static_cast<char>(n)};
+    b.replace(map_pos, hlen, h, 3);
+  } else {
+    char h[5] = {'\xdf', static_cast<char>(n >> 24), static_cast<char>(n >> 16),
+                 static_cast<char>(n >> 8), static_cast<char>(n)};
+    b.replace(map_pos, hlen, h, 5);
+  }
+}
+
+}  // namespace
+
+// Puts each parse result of one line into the batch, or reports it the way Fluentd does.
+class BatchSink : public Parser::Sink {
+ public:
+  BatchSink(TailInput& in, Watcher& w, EventBatch& batch, std::string_view line, bool quiet,
+            bool at_shutdown)
+      : in_(in),
+        w_(w),
+        batch_(batch),
+        writer_(batch.entries),
+        line_(line),
+        quiet_(quiet),
+        at_shutdown_(at_shutdown) {}
+
+  MsgpackWriter& record_writer() override {
+    mark_ = batch_.begin_entry(EventTime{});
+    open_ = true;
+    return writer_;
+  }
+
+  void on_result(const ParseResult& r, EventTime t) override {
+    if (r.code == ParseResult::Code::kOk && open_) {
+      if (!r.has_time) t = EventTime::now();
+      encode_event_time_body(t, batch_.entries.data() + mark_ + 3);
+      if (in_.params_.path_key)
+        add_key_if_absent(batch_.entries, mark_ + 11, *in_.params_.path_key, w_.path);
+      batch_.commit_entry();
+      ++added;
+      open_ = false;
+      return;
+    }
+    if (open_) batch_.rollback_entry(mark_);
+    open_ = false;
+    ++failed;
+    if (quiet_) return;
+    if (r.code == ParseResult::Code::kNotMatched) {
+      if (at_shutdown_ && !in_.params_.emit_unmatched_lines) {
+        in_.warn_limited("got incomplete line at shutdown from " + w_.path + ": " +
+                         ruby_inspect(line_));
+        return;
+      }
+      if (in_.params_.emit_unmatched_lines) {
+        size_t mark = batch_.begin_entry(EventTime::now());
+        MsgpackWriter w(batch_.entries);
+        bool path_key = in_.params_.path_key && *in_.params_.path_key != "unmatched_line";
+        w.map_header(path_key ? 2 : 1);
+        w.str("unmatched_line");
+        w.str(line_);
+        if (path_key) {
+          w.str(*in_.params_.path_key);
+          w.str(w_.path);
+        }
+        (void)mark;
+        batch_.commit_entry();
+      }
+      in_.warn_limited("pattern not matched: " + ruby_inspect(line_));
+      return;
+    }
+    in_.warn_limited("invalid line found" + kv("file", w_.path) + kv("line", line_) +
+                     kv("error", r.error));
+  }
+
+  int added = 0;
+  int failed = 0;
+
+ private:
+  TailInput& in_;
+  Watcher& w_;
+  EventBatch& batch_;
+  MsgpackWriter writer_;
+  std::string_view line_;
+  bool quiet_;
+  bool at_shutdown_;
+  size_t mark_ = 0;
+  bool open_ = false;
+};
+
+bool TailInput::parse_into(Watcher& w, std::string_view text, EventBatch& batch, bool quiet,
+                           bool at_shutdown) {
+  size_t size_before = batch.entries.size();
+  uint32_t count_before = batch.count;
+  BatchSink sink(*this, w, batch, text, quiet, at_shutdown);
+  parser_->parse_all(text, sink);
+  if (quiet && (sink.failed > 0 || sink.added == 0)) {
+    batch.entries.resize(size_before);
+    batch.count = count_before;
+    return false;
+  }
+  return sink.added > 0;
+}
+
+void TailInput::flush_multiline(Watcher& w, EventBatch& batch, bool at_shutdown) {
+  std::string text = std::move(w.ml_pending);
+  w.ml_pending.clear();
+  std::string_view t = text;
+  if (!t.empty() && t.back() == '\n') t.remove_suffix(1);
+  parse_into(w, t, batch, false, at_shutdown);
+}
+
+void TailInput::process_line(Watcher& w, std::string_view raw, EventBatch& batch, double now) {
+  if (params_.max_line_size && raw.size() > params_.max_line_size->bytes) {
+    warn_limited("received line length is longer than " +
+                 std::to_string(params_.max_line_size->bytes));
+    return;
+  }
+  std::string_view line = chomp(raw);
+  if (parser_->joins_partial_lines()) {
+    Parser::LinePiece piece;
+    if (parser_->describe_piece(line, piece)) {
+      std::string_view content =
+          line.substr(piece.content_begin, piece.content_end - piece.content_begin);
+      size_t limit = params_.max_line_size ? params_.max_line_size->bytes : kDefaultJoinLimit;
+      if (piece.partial) {
+        if (!w.joining) {
+          w.joining = true;
+          w.join_start = static_cast<size_t>(raw.data() - w.buf.data());
+          w.join.clear();
+        }
+        w.join.append(content);
+        if (w.join.size() + line.size() <= limit) return;
+        // Too long to hold: emit what is joined so far as one record.
+        std::string joined(line.substr(0, piece.content_begin));
+        joined += w.join;
+        joined += line.substr(piece.content_end);
+        w.joining = false;
+        w.join.clear();
+        warn_limited("joined line of " + w.path + " is longer than " + std::to_string(limit) +
+                     "; emitted in parts");
+        parse_into(w, joined, batch);
+        return;
+      }
+      if (w.joining) {
+        std::string joined(line.substr(0, piece.content_begin));
+        joined += w.join;
+        joined += line.substr(piece.content_begin);
+        w.joining = false;
+        w.join.clear();
+        parse_into(w, joined, batch);
+        return;
+      }
+    }
+  }
+  if (!multiline_mode_) {
+    parse_into(w, line, batch);
+    return;
+  }
+  w.ml_last_line = now;
+  if (parser_->has_firstline()) {
+    if (parser_->is_firstline(line)) {
+      if (!w.ml_pending.empty()) flush_multiline(w, batch, false);
+      w.ml_pending.assign(line);
+      w.ml_pending += '\n';
+    } else if (!w.ml_pending.empty()) {
+      w.ml_pending.append(line);
+      w.ml_pending += '\n';
+    } else {
+      warn_limited("got incomplete line before first line from " + w.path + ": " +
+                   ruby_inspect(line));
+      if (params_.emit_unmatched_lines) parse_into(w, line, batch);
+    }
+    return;
+  }
+  w.ml_pending.append(line);
+  w.ml_pending += '\n';
+  std::string_view t = w.ml_pending;
+  t.remove_suffix(1);
+  if (parse_into(w, t, batch, true)) w.ml_pending.clear();
+}
+
+bool TailInput::emit(Watcher& w, EventBatch& batch) {
+  if (!ctx_.router) return true;
+  Status s = ctx_.router->emit(batch);
+  if (s) return true;
+  if (s.code() != StatusCode::kBufferFull)
+    warn_limited("emit failed; will retry" + kv("path", w.path) + kv("error", s.message()));
+  return false;
+}
+
+bool TailInput::drain(Watcher& w, double now, int max_batches, bool* more) {
+  static thread_local std::string chunk;
+  if (chunk.size() < kReadChunk) chunk.resize(kReadChunk);
+  const size_t limit_lines =
+      static_cast<size_t>(params_.read_lines_limit > 0 ? params_.read_lines_limit : 1000);
+  EventBatch batch;
+  batch.tag = w.tag;
+  for (int b = 0; b < max_batches; ++b) {
+    bool eof = false;
+    // Read until there is a complete line past what was handled and enough bytes for a full
+    // batch, or the end of the file.
+    while (std::memchr(w.buf.data() + w.scanned, '\n', w.buf.size() - w.scanned) == nullptr ||
+           w.buf.size() - w.scanned < kReadAhead) {
+      bool no_newline =
+          std::memchr(w.buf.data() + w.scanned, '\n', w.buf.size() - w.scanned) == nullptr;
+      if (params_.max_line_size && no_newline && !w.joining && w.scanned == 0 &&
+          (w.skipping_long || w.buf.size() > params_.max_line_size->bytes)) {
+        // An over-long unfinished line: drop it now, keep skipping until its newline.
+        if (!w.skipping_long)
+          warn_limited("received line length is longer than " +
+                       std::to_string(params_.max_line_size->bytes));
+        w.skipping_long = true;
+        w.committed += w.buf.size();
+        w.buf.clear();
+        if (w.pos) pos_file_.update_pos(w.pos, w.committed);
+      }
+      ssize_t n = ::pread(w.fd, chunk.data(), kReadChunk, static_cast<off_t>(w.read_offset));
+      if (n <= 0) {
+        eof = true;
+        break;
+      }
+      w.buf.append(chunk.data(), static_cast<size_t>(n));
+      w.read_offset += static_cast<uint64_t>(n);
+    }
+    if (w.skipping_long) {
+      const char* nl = static_cast<const char*>(std::memchr(w.buf.data(), '\n', w.buf.size()));
+      if (!nl) return true;
+      size_t drop = static_cast<size_t>(nl - w.buf.data()) + 1;
+      w.buf.erase(0, drop);
+      w.committed += drop;
+      w.skipping_long = false;
+      if (w.pos) pos_file_.update_pos(w.pos, w.committed);
+    }
+    // Snapshot what a failed emit must undo.
+    std::string ml_before = multiline_mode_ ? w.ml_pending : std::string();
+    std::string join_before = w.join;
+    bool joining_before = w.joining;
+    size_t join_start_before = w.join_start;
+
+    batch.clear();
+    size_t pos = w.scanned;
+    size_t lines = 0;
+    while (lines < limit_lines) {
+      const char* nl =
+          static_cast<const char*>(std::memchr(w.buf.data() + pos, '\n', w.buf.size() - pos));
+      if (!nl) break;
+      size_t end = static_cast<size_t>(nl - w.buf.data()) + 1;
+      process_line(w, std::string_view(w.buf.data() + pos, end - pos), batch, now);
+      pos = end;
+      ++lines;
+    }
+    if (!batch.empty() && !emit(w, batch)) {
+      if (multiline_mode_) w.ml_pending = std::move(ml_before);
+      w.join = std::move(join_before);
+      w.joining = joining_before;
+      w.join_start = join_start_before;
+      w.retry_after = now + 1.0;
+      return false;
+    }
+    size_t commit = w.joining ? w.join_start : pos;
+    w.committed += commit;
+    w.buf.erase(0, commit);
+    w.scanned = pos - commit;
+    if (w.joining) w.join_start -= commit;
+    if (w.pos && commit > 0) pos_file_.update_pos(w.pos, w.committed);
+    if (eof && lines < limit_lines) return true;
+    if (b + 1 == max_batches) *more = true;  // not at the end yet: come back without waiting
+  }
+  return true;
+}
+
+}  // namespace shipper::in_tail

@@ -1,0 +1,52 @@
+#include "buffer/memory_buffer.hpp"
+
+#include <time.h>
+
+namespace shipper::buffer {
+
+Status MemoryChunk::append(std::string_view data, uint32_t records) {
+  data_.append(data);
+  pending_bytes_ += data.size();
+  pending_records_ += records;
+  return Status::ok();
+}
+
+Status MemoryChunk::commit(int64_t now) {
+  bytes_ = data_.size();
+  records_ += pending_records_;
+  pending_bytes_ = 0;
+  pending_records_ = 0;
+  modified_at_ = now;
+  return Status::ok();
+}
+
+Status MemoryChunk::rollback() {
+  data_.resize(bytes_);
+  pending_bytes_ = 0;
+  pending_records_ = 0;
+  return Status::ok();
+}
+
+Status MemoryChunk::purge() {
+  std::string().swap(data_);
+  bytes_ = 0;
+  records_ = 0;
+  return Status::ok();
+}
+
+Status MemoryChunk::read_raw(std::string& out) const {
+  out.append(data_, 0, bytes_);
+  return Status::ok();
+}
+
+MemoryBuffer::MemoryBuffer(Params params, PluginContext& ctx)
+    : Buffer(params, ctx, BufferDefaults{8ull << 20, 512ull << 20, true}) {}
+
+Result<ChunkPtr> MemoryBuffer::generate_chunk(const ChunkMetadata& meta) {
+  auto c = std::make_shared<MemoryChunk>();
+  c->init(generate_chunk_id(), meta, compression(), static_cast<int64_t>(::time(nullptr)),
+          params().decompression_size_limit.bytes);
+  return ChunkPtr(c);
+}
+
+}  // namespace shipper::buffer

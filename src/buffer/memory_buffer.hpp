@@ -1,0 +1,34 @@
+#pragma once
+// The memory buffer (@type memory): chunks are byte strings; lost when the process dies.
+#include "buffer/buffer.hpp"
+
+namespace shipper::buffer {
+
+struct MemoryBufferParams : BufferParams {
+  static void describe(config::Schema<MemoryBufferParams>& s) {
+    describe_buffer_params(s, "8m", "512m", "true");
+  }
+};
+
+class MemoryChunk : public StoredChunk {
+ public:
+  Status append(std::string_view data, uint32_t records) override;
+  Status commit(int64_t now) override;
+  Status rollback() override;
+  Status purge() override;
+  Status read_raw(std::string& out) const override;
+
+ private:
+  std::string data_;
+};
+
+class MemoryBuffer : public Buffer {
+ public:
+  using Params = MemoryBufferParams;
+  MemoryBuffer(Params params, PluginContext& ctx);
+
+ protected:
+  Result<ChunkPtr> generate_chunk(const ChunkMetadata& meta) override;
+};
+
+}  // namespace shipper::buffer
