@@ -52,51 +52,6 @@ bool read_fixed_iso_prefix(std::string_view v, BrokenTime& t) {
 
 }  // namespace
 
-int64_t ruby_to_i(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size() && is_space(s[i])) ++i;
-  bool neg = false;
-  if (i < s.size() && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
-  int64_t v = 0;
-  bool any = false;
-  while (i < s.size()) {
-    if (is_digit(s[i])) {
-      v = v * 10 + (s[i] - '0');
-      any = true;
-    } else if (s[i] == '_' && any && i + 1 < s.size() && is_digit(s[i + 1])) {
-      // Ruby allows single underscores between digits
-    } else {
-      break;
-    }
-    ++i;
-  }
-  return neg ? -v : v;
-}
-
-double ruby_to_f(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size() && is_space(s[i])) ++i;
-  size_t start = i;
-  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-  size_t digits = i;
-  while (i < s.size() && is_digit(s[i])) ++i;
-  if (i == digits) return 0.0;
-  if (i + 1 < s.size() && s[i] == '.' && is_digit(s[i + 1])) {
-    ++i;
-    while (i < s.size() && is_digit(s[i])) ++i;
-  }
-  if (i + 1 < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-    size_t j = i + 1;
-    if (j < s.size() && (s[j] == '+' || s[j] == '-')) ++j;
-    if (j < s.size() && is_digit(s[j])) {
-      while (j < s.size() && is_digit(s[j])) ++j;
-      i = j;
-    }
-  }
-  std::string text(s.substr(start, i - start));
-  return std::strtod(text.c_str(), nullptr);
-}
-
 std::string ruby_float_to_s(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
@@ -219,8 +174,17 @@ bool TimeParser::parse_strptime(const timefmt::Strptime& f, std::string_view v,
                                 EventTime& out) const {
   BrokenTime t;
   // Fast path for the container-log formats: fixed-width digits, 1–9 digit fraction, zone.
-  if (f.fast() && (f.format() == kIsoNanoOffset || f.format() == kIsoNanoZ) &&
-      read_fixed_iso_prefix(v, t) && v.size() > 20 && v[19] == '.' && is_digit(v[20])) {
+  if (f.fast() && (f.format() == kIsoNanoOffset || f.format() == kIsoNanoZ) && v.size() > 20 &&
+      v[19] == '.' && is_digit(v[20])) {
+    int64_t wall;
+    if (cached_iso_wall_ != INT64_MIN && std::memcmp(v.data(), cached_iso_prefix_, 19) == 0) {
+      wall = cached_iso_wall_;
+    } else {
+      if (!read_fixed_iso_prefix(v, t)) return parse_strptime_general(f, v, out);
+      wall = timefmt::utc_seconds(t);
+      std::memcpy(cached_iso_prefix_, v.data(), 19);
+      cached_iso_wall_ = wall;
+    }
     size_t pos = 20;
     uint32_t ns = 0;
     size_t n = 0;
@@ -235,15 +199,21 @@ bool TimeParser::parse_strptime(const timefmt::Strptime& f, std::string_view v,
     std::string_view rest = v.substr(pos);
     if (f.format() == kIsoNanoZ) {
       if (rest.empty() || rest[0] != 'Z') return false;
-      out = make_time(local_wall_to_epoch(timefmt::utc_seconds(t), zone_), ns);
+      out = make_time(local_wall_to_epoch(wall, zone_), ns);
       return true;
     }
     int32_t offset = 0;
     size_t used = 0;
     if (!timefmt::parse_zone_offset(rest, false, offset, used)) return false;
-    out = make_time(timefmt::utc_seconds(t) - offset, ns);
+    out = make_time(wall - offset, ns);
     return true;
   }
+  return parse_strptime_general(f, v, out);
+}
+
+bool TimeParser::parse_strptime_general(const timefmt::Strptime& f, std::string_view v,
+                                        EventTime& out) const {
+  BrokenTime t;
   if (!f.parse(v, t)) return false;
   out = make_time(to_epoch(t, f.has_zone()), t.nsec);
   return true;

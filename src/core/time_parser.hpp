@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <vector>
+#include "core/ruby_numeric.hpp"
 
 #include "core/event_time.hpp"
 #include "core/strptime.hpp"
@@ -50,6 +51,7 @@ class TimeParser {
   };
   bool parse_with(const Format& f, std::string_view value, EventTime& out, std::string* why) const;
   bool parse_strptime(const timefmt::Strptime& f, std::string_view v, EventTime& out) const;
+  bool parse_strptime_general(const timefmt::Strptime& f, std::string_view v, EventTime& out) const;
   bool parse_iso8601(std::string_view v, EventTime& out) const;
   bool parse_lenient(std::string_view v, EventTime& out) const;
   // Epoch seconds of broken-down fields in the interpretation zone (or their own offset).
@@ -63,6 +65,10 @@ class TimeParser {
   // one-entry cache of wall clock → epoch (zone conversion), per second
   mutable int64_t cached_wall_ = INT64_MIN;
   mutable int64_t cached_epoch_ = 0;
+  // one-entry cache of the fixed ISO prefix "YYYY-MM-DDTHH:MM:SS" → its wall seconds: container
+  // logs repeat the same second for many lines, so the date arithmetic runs once per second
+  mutable char cached_iso_prefix_[19] = {};
+  mutable int64_t cached_iso_wall_ = INT64_MIN;
 };
 
 // Fluentd's `float` time algorithm on the text form of a value (spec §3.3.4).
@@ -71,8 +77,5 @@ EventTime float_time_from_text(std::string_view text);
 EventTime unixtime_from_text(std::string_view text);
 // Ruby Float#to_s for the values time parsing sees (shortest round-trip digits).
 std::string ruby_float_to_s(double v);
-// Ruby's lenient String#to_i / #to_f (longest numeric prefix, 0 for garbage).
-int64_t ruby_to_i(std::string_view s);
-double ruby_to_f(std::string_view s);
 
 }  // namespace shipper
