@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <limits>
 
 #include "core/text.hpp"
 #include "engine/parser_base.hpp"
@@ -111,6 +112,13 @@ TailInput::TailInput(Params params, PluginContext& ctx) : params_(std::move(para
     bind.section_path = "parse";
     parser_ = ctx_.registry->create_as<Parser>(sub, bind);
   }
+  if (params_.from_encoding && params_.encoding) {
+    Status s = converter_.open(*params_.from_encoding, *params_.encoding);
+    if (!s) ctx_.log.warn("in_tail: " + s.message() + "; lines are read as binary");
+  }
+  if (params_.bytes_limit_enabled() && params_.read_bytes_limit_per_second.bytes < 8192)
+    ctx_.log.warn(
+        "Should specify greater equal than 8192. Use 8192 for read_bytes_limit_per_second");
   if (!params_.pos_file && !ctx_.dry_run) {
     ctx_.log.warn("'pos_file PATH' parameter is not set to a 'tail' source.");
     ctx_.log.warn("this parameter is highly recommended to save the position to resume tailing.");
@@ -172,8 +180,18 @@ Status TailInput::start() {
                  "in_tail: the <parse> section did not build a parser");
   if (params_.pos_file) {
     auto targets = expand_paths();
-    Status s = pos_file_.open(*params_.pos_file, 0644, 0755, [&](const std::string& path) {
-      return std::find(targets.begin(), targets.end(), path) != targets.end();
+    std::vector<uint64_t> inodes;
+    if (params_.follow_inodes) {
+      pos_file_.set_key_by_inode(true);
+      for (const auto& p : targets) {
+        struct stat st {};
+        if (::stat(p.c_str(), &st) == 0) inodes.push_back(st.st_ino);
+      }
+    }
+    Status s = pos_file_.open(*params_.pos_file, 0644, 0755, [&](const tail::PosEntry& e) {
+      if (params_.follow_inodes)
+        return std::find(inodes.begin(), inodes.end(), e.inode) != inodes.end();
+      return std::find(targets.begin(), targets.end(), e.path) != targets.end();
     });
     if (!s) return s;
   }
@@ -211,6 +229,18 @@ void TailInput::close_watcher(Watcher& w) {
   w.inotify_wd = -1;
 }
 
+void TailInput::reopen_for_update(Watcher& w) {
+  int fd = ::open(w.path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && st.st_ino == w.inode && st.st_dev == w.dev) {
+    w.fd = fd;
+    return;
+  }
+  // Another file now: check_rotation switches to it at once (no rotate_wait in this mode).
+  ::close(fd);
+}
+
 void TailInput::warn_limited(const std::string& message) {
   // At most 100 warnings a second per source; the rest are counted and summarised.
   double now = mono_now();
@@ -243,7 +273,7 @@ void TailInput::add_watcher(const std::string& path, bool startup) {
   w->dev = st.st_dev;
   uint64_t size = static_cast<uint64_t>(st.st_size);
   uint64_t start = 0;
-  tail::PosEntry* e = pos_file_.find(path);
+  tail::PosEntry* e = params_.follow_inodes ? pos_file_.find_inode(w->inode) : pos_file_.find(path);
   if (e && e->inode == w->inode) {
     start = size >= e->pos ? e->pos : 0;
     if (start != e->pos) pos_file_.update_pos(e, start);
@@ -268,6 +298,10 @@ void TailInput::add_watcher(const std::string& path, bool startup) {
 void TailInput::refresh(bool startup) {
   auto targets = expand_paths();
   double now = mono_now();
+  if (params_.follow_inodes) {
+    refresh_by_inode(targets, startup, now);
+    return;
+  }
   // Gone from the target set: detached after rotate_wait, the pos entry marked unwatched.
   for (auto& w : watchers_) {
     bool present = std::find(targets.begin(), targets.end(), w->path) != targets.end();
@@ -278,6 +312,42 @@ void TailInput::refresh(bool startup) {
     bool known = std::any_of(watchers_.begin(), watchers_.end(),
                              [&](const auto& w) { return w->path == path; });
     if (!known) add_watcher(path, startup);
+  }
+}
+
+void TailInput::refresh_by_inode(const std::vector<std::string>& targets, bool startup,
+                                 double now) {
+  // follow_inodes (spec 1.9.6): the target set is keyed by inode, so a rotated file that the
+  // glob still matches is the file already being read, not a new one.
+  std::vector<std::pair<std::string, uint64_t>> found;
+  for (const auto& p : targets) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) == 0) found.emplace_back(p, static_cast<uint64_t>(st.st_ino));
+  }
+  auto has_inode = [&](uint64_t ino) {
+    return std::any_of(found.begin(), found.end(), [&](const auto& f) { return f.second == ino; });
+  };
+  for (auto& w : watchers_) {
+    bool present = has_inode(w->inode);
+    if (!present && w->unwatch_at == 0) w->unwatch_at = now + params_.rotate_wait.seconds;
+    if (present) w->unwatch_at = 0;
+  }
+  auto watched = [&](uint64_t ino) {
+    auto same = [&](const auto& w) { return w->inode == ino && w->unwatch_at == 0; };
+    return std::any_of(watchers_.begin(), watchers_.end(), same) ||
+           std::any_of(rotated_.begin(), rotated_.end(), same);
+  };
+  for (const auto& [path, ino] : found) {
+    if (!watched(ino)) add_watcher(path, startup);
+  }
+  // Entries of inodes no longer among the targets and read by nobody: unwatched.
+  for (const auto& e : pos_file_.entries()) {
+    if (e.pos == tail::kUnwatchedPosition || has_inode(e.inode)) continue;
+    auto holds = [&](const auto& w) { return w->pos == &e; };
+    if (std::any_of(watchers_.begin(), watchers_.end(), holds) ||
+        std::any_of(rotated_.begin(), rotated_.end(), holds))
+      continue;
+    pos_file_.unwatch(const_cast<tail::PosEntry*>(&e));
   }
 }
 
@@ -295,6 +365,10 @@ void TailInput::check_rotation(Watcher& w, double now) {
     return;
   }
   if (exists && w.fd >= 0 && st.st_ino == w.inode) return;
+  // open_on_every_update between reads: still the same file, only not open now.
+  if (exists && w.fd < 0 && w.inode != 0 && st.st_ino == w.inode && st.st_dev == w.dev &&
+      params_.open_on_every_update)
+    return;
   if (!exists && w.fd < 0) return;
   // The path now names another file, or none: keep reading the old one for rotate_wait.
   if (w.fd >= 0) {
@@ -303,12 +377,25 @@ void TailInput::check_rotation(Watcher& w, double now) {
     auto old = std::make_unique<Watcher>();
     old->take_file_from(w);
     old->rotated_at = now;
-    old->pos = nullptr;
+    // With follow_inodes the old inode keeps its own entry and its reading progress.
+    old->pos = params_.follow_inodes ? w.pos : nullptr;
+    if (params_.follow_inodes) w.pos = nullptr;
     rotated_.push_back(std::move(old));
     if (w.inotify_wd >= 0 && inotify_fd_ >= 0) ::inotify_rm_watch(inotify_fd_, w.inotify_wd);
     w.inotify_wd = -1;
   }
   if (!exists) return;
+  if (params_.follow_inodes) {
+    bool taken = std::any_of(watchers_.begin(), watchers_.end(), [&](const auto& o) {
+      return o.get() != &w && o->inode == static_cast<uint64_t>(st.st_ino) && o->fd >= 0;
+    });
+    if (taken) {
+      // A refresh already follows the new file: this watcher only had the old one.
+      w.unwatch_at = now;
+      w.inode = 0;
+      return;
+    }
+  }
   int fd = ::open(w.path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return;
   w.fd = fd;
@@ -316,7 +403,15 @@ void TailInput::check_rotation(Watcher& w, double now) {
   w.dev = st.st_dev;
   w.reset_to(0);
   w.last_size = static_cast<uint64_t>(st.st_size);
-  if (w.pos) pos_file_.update(w.pos, 0, w.inode);
+  if (params_.follow_inodes) {
+    w.pos = pos_file_.find_inode(w.inode);
+    if (!w.pos)
+      w.pos = pos_file_.add(w.path, 0, w.inode);
+    else
+      pos_file_.update_pos(w.pos, 0);
+  } else if (w.pos) {
+    pos_file_.update(w.pos, 0, w.inode);
+  }
   if (inotify_fd_ >= 0)
     w.inotify_wd =
         ::inotify_add_watch(inotify_fd_, w.path.c_str(),
@@ -344,6 +439,10 @@ void TailInput::run() {
   bool startup = true;
   double next_refresh =
       params_.skip_refresh_on_startup ? now + params_.refresh_interval.seconds : now;
+  const double never = std::numeric_limits<double>::infinity();
+  double next_compaction = params_.pos_file && params_.pos_file_compaction_interval
+                               ? now + params_.pos_file_compaction_interval->seconds
+                               : never;
   while (!stopping_) {
     now = mono_now();
     if (now >= next_refresh) {
@@ -352,9 +451,19 @@ void TailInput::run() {
       next_refresh = now + params_.refresh_interval.seconds;
     }
     bool more = false;
+    if (now >= next_compaction) {
+      Status s = pos_file_.compact();
+      if (!s) warn_limited("pos_file compaction failed: " + s.message());
+      next_compaction = now + params_.pos_file_compaction_interval->seconds;
+    }
     for (auto& w : watchers_) {
+      if (params_.open_on_every_update && w->fd < 0) reopen_for_update(*w);
       check_rotation(*w, now);
       if (w->fd >= 0 && now >= w->retry_after) drain(*w, now, 8, &more);
+      if (params_.open_on_every_update && w->fd >= 0) {
+        ::close(w->fd);
+        w->fd = -1;
+      }
       if (multiline_mode_ && params_.multiline_flush_interval && !w->ml_pending.empty() &&
           now - w->ml_last_line >= params_.multiline_flush_interval->seconds) {
         EventBatch batch;
@@ -386,6 +495,7 @@ void TailInput::run() {
   double end = mono_now() + 5.0;
   for (auto* list : {&watchers_, &rotated_}) {
     for (auto& w : *list) {
+      if (params_.open_on_every_update && w->fd < 0 && list == &watchers_) reopen_for_update(*w);
       bool more = true;
       while (more && w->fd >= 0 && mono_now() < end) {
         more = false;

@@ -15,6 +15,7 @@
 
 #include "engine/plugin.hpp"
 #include "io/tail/pos_file.hpp"
+#include "plugins/in_tail/line_encoding.hpp"
 #include "plugins/in_tail/tail_params.hpp"
 
 namespace shipper::in_tail {
@@ -41,6 +42,7 @@ class TailInput : public Input {
   void run();
   void refresh(bool startup);
   void add_watcher(const std::string& path, bool startup);
+  void refresh_by_inode(const std::vector<std::string>& targets, bool startup, double now);
   void check_rotation(Watcher& w, double now);
   // Reads and emits what the file has; false when back-pressure stopped it.
   bool drain(Watcher& w, double now, int max_batches, bool* more);
@@ -52,6 +54,8 @@ class TailInput : public Input {
   void flush_multiline(Watcher& w, EventBatch& batch, bool at_shutdown);
   bool emit(Watcher& w, EventBatch& batch);
   void close_watcher(Watcher& w);
+  // open_on_every_update: opens the path again if it still names the watched file.
+  void reopen_for_update(Watcher& w);
   void wait(double seconds);
   void warn_limited(const std::string& message);
 
@@ -59,6 +63,7 @@ class TailInput : public Input {
   PluginContext ctx_;
   std::vector<std::string> patterns_;
   std::unique_ptr<Parser> parser_;
+  LineConverter converter_;  // from_encoding → encoding; inactive otherwise
   bool multiline_mode_ = false;
   tail::PositionFile pos_file_;
   std::vector<std::unique_ptr<Watcher>> watchers_;  // one per path

@@ -1,5 +1,7 @@
 #include "plugins/in_tail/tail_params.hpp"
 
+#include "plugins/in_tail/line_encoding.hpp"
+
 namespace shipper::in_tail {
 
 using config::BindContext;
@@ -92,6 +94,9 @@ void Params::describe(config::Schema<Params>& s) {
     if (!p.pos_file && p.follow_inodes)
       fail(e, ctx, "invalid-value", "Can't follow inodes without pos_file configuration parameter",
            "set pos_file");
+    for (const auto* enc : {&p.encoding, &p.from_encoding})
+      if (*enc && !encoding_supported(**enc))
+        fail(e, ctx, "invalid-value", "unknown encoding name - " + **enc);
     if (p.from_encoding && !p.encoding)
       fail(e, ctx, "invalid-value",
            "tail: 'from_encoding' parameter must be specified with 'encoding' parameter.");

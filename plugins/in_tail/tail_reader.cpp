@@ -1,6 +1,7 @@
 // Reading one file: bytes → lines → parser → EventBatch → emit → position.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/event_batch.hpp"
@@ -18,6 +19,8 @@ constexpr size_t kReadChunk = 65536;
 constexpr size_t kReadAhead = 4 * kReadChunk;
 // Joined pieces of one line are bounded by max_line_size, or this when it is not set.
 constexpr size_t kDefaultJoinLimit = 16 * 1024 * 1024;
+// read_bytes_limit_per_second values below Fluentd's read chunk (8192 bytes) are raised to it.
+constexpr uint64_t kMinBytesLimitPerSecond = 8192;
 
 std::string_view chomp(std::string_view line) {
   if (!line.empty() && line.back() == '\n') {
@@ -164,6 +167,11 @@ bool TailInput::parse_into(Watcher& w, std::string_view text, EventBatch& batch,
                            bool at_shutdown) {
   size_t size_before = batch.entries.size();
   uint32_t count_before = batch.count;
+  if (converter_.active()) {
+    static thread_local std::string converted;
+    converter_.convert(text, converted);
+    text = converted;
+  }
   BatchSink sink(*this, w, batch, text, quiet, at_shutdown);
   parser_->parse_all(text, sink);
   if (quiet && (sink.failed > 0 || sink.added == 0)) {
@@ -287,11 +295,29 @@ bool TailInput::drain(Watcher& w, double now, int max_batches, bool* more) {
         w.buf.clear();
         if (w.pos) pos_file_.update_pos(w.pos, w.committed);
       }
-      ssize_t n = ::pread(w.fd, chunk.data(), kReadChunk, static_cast<off_t>(w.read_offset));
+      size_t want = kReadChunk;
+      if (params_.bytes_limit_enabled()) {
+        // Per-file throttle (Fluentd's io handler): at most the limit per one-second window;
+        // once reached, the file is not read again before the window ends.
+        uint64_t limit =
+            std::max<uint64_t>(params_.read_bytes_limit_per_second.bytes, kMinBytesLimitPerSecond);
+        if (now - w.throttle_window_start >= 1.0) {
+          w.throttle_window_start = now;
+          w.throttle_bytes = 0;
+        }
+        if (w.throttle_bytes >= limit) {
+          w.retry_after = w.throttle_window_start + 1.0;
+          eof = true;
+          break;
+        }
+        want = static_cast<size_t>(std::min<uint64_t>(kReadChunk, limit - w.throttle_bytes));
+      }
+      ssize_t n = ::pread(w.fd, chunk.data(), want, static_cast<off_t>(w.read_offset));
       if (n <= 0) {
         eof = true;
         break;
       }
+      w.throttle_bytes += static_cast<uint64_t>(n);
       w.buf.append(chunk.data(), static_cast<size_t>(n));
       w.read_offset += static_cast<uint64_t>(n);
     }

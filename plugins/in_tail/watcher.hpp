@@ -35,6 +35,9 @@ struct Watcher {
   double ml_last_line = 0;
 
   double retry_after = 0;  // back-pressure: do not read before this (monotonic seconds)
+  // read_bytes_limit_per_second: bytes read in the current one-second window.
+  double throttle_window_start = 0;
+  uint64_t throttle_bytes = 0;
   double rotated_at = 0;
   double unwatch_at = 0;  // left the target set: detach at this time
   bool done = false;

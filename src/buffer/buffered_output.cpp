@@ -473,17 +473,7 @@ bool BufferedOutput::try_flush_one() {
       }
     }
   } else if (delayed) {
-    // Recorded as in flight before the write: a peer can ack before try_write() returns, and
-    // commit_write() must find the chunk then.
-    {
-      std::lock_guard lock(mu_);
-      in_flight_.push_back({chunk->unique_id(), wall_now()});
-    }
     st = try_write(*chunk);
-    if (!st) {
-      std::lock_guard lock(mu_);
-      std::erase_if(in_flight_, [&](const InFlight& f) { return f.id == chunk->unique_id(); });
-    }
   } else {
     st = write(*chunk);
   }
@@ -494,6 +484,7 @@ bool BufferedOutput::try_flush_one() {
                   std::to_string(slow_flush_log_threshold_) + " plugin_id=\"" + plugin_id_ + "\"");
   if (st && delayed) {
     std::lock_guard lock(mu_);
+    in_flight_.push_back({chunk->unique_id(), wall_now()});
     ++write_count_;
     return true;
   }

@@ -76,7 +76,7 @@ PositionFile::~PositionFile() {
 }
 
 Status PositionFile::open(const std::string& path, mode_t file_mode, mode_t dir_mode,
-                          const std::function<bool(const std::string&)>& keep) {
+                          const std::function<bool(const PosEntry&)>& keep) {
   path_ = path;
   std::filesystem::path dir = std::filesystem::path(path).parent_path();
   if (!dir.empty()) {
@@ -101,16 +101,26 @@ Status PositionFile::open(const std::string& path, mode_t file_mode, mode_t dir_
   std::vector<PosEntry> kept;
   for (auto& e : parsed) {
     if (e.pos == kUnwatchedPosition) continue;
-    std::erase_if(kept, [&](const PosEntry& k) { return k.path == e.path; });
+    std::erase_if(
+        kept, [&](const PosEntry& k) { return by_inode_ ? k.inode == e.inode : k.path == e.path; });
     kept.push_back(std::move(e));
   }
-  std::erase_if(kept, [&](const PosEntry& e) { return keep && !keep(e.path); });
+  std::erase_if(kept, [&](const PosEntry& e) { return keep && !keep(e); });
   std::string out;
   for (auto& e : kept) {
     e.line_offset = static_cast<off_t>(out.size());
     out += format_pos_line(e.path, e.pos, e.inode);
   }
-  std::string tmp = path + ".tmp";
+  file_mode_ = file_mode;
+  Status s = rewrite(out, file_mode);
+  if (!s) return s;
+  end_ = static_cast<off_t>(out.size());
+  entries_.assign(kept.begin(), kept.end());
+  return Status::ok();
+}
+
+Status PositionFile::rewrite(const std::string& out, mode_t file_mode) {
+  std::string tmp = path_ + ".tmp";
   int wfd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, file_mode);
   if (wfd < 0)
     return error(StatusCode::kIoError, "cannot write " + tmp + ": " + std::strerror(errno));
@@ -119,20 +129,60 @@ Status PositionFile::open(const std::string& path, mode_t file_mode, mode_t dir_
   while (done < out.size()) {
     ssize_t n = ::write(wfd, out.data() + done, out.size() - done);
     if (n <= 0) {
+      if (n < 0 && errno == EINTR) continue;
       ::close(wfd);
+      ::unlink(tmp.c_str());
       return error(StatusCode::kIoError, "cannot write " + tmp + ": " + std::strerror(errno));
     }
     done += static_cast<size_t>(n);
   }
   ::close(wfd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0)
+  if (::rename(tmp.c_str(), path_.c_str()) != 0) {
+    ::unlink(tmp.c_str());
     return error(StatusCode::kIoError, "cannot rename " + tmp + ": " + std::strerror(errno));
-  fd_ = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  }
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = ::open(path_.c_str(), O_RDWR | O_CLOEXEC);
   if (fd_ < 0)
-    return error(StatusCode::kIoError, "cannot open " + path + ": " + std::strerror(errno));
-  end_ = static_cast<off_t>(out.size());
-  entries_.assign(kept.begin(), kept.end());
+    return error(StatusCode::kIoError, "cannot open " + path_ + ": " + std::strerror(errno));
   return Status::ok();
+}
+
+Status PositionFile::compact() {
+  if (fd_ < 0) return Status::ok();
+  // Same filtering as at startup, minus the target-set rule: unwatched entries go, and of
+  // entries sharing a key the last one stays.
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    bool drop = it->pos == kUnwatchedPosition;
+    if (!drop) {
+      for (auto later = std::next(it); later != entries_.end(); ++later) {
+        if (later->pos == kUnwatchedPosition) continue;
+        if (by_inode_ ? later->inode == it->inode : later->path == it->path) {
+          drop = true;
+          break;
+        }
+      }
+    }
+    it = drop ? entries_.erase(it) : std::next(it);
+  }
+  std::string out;
+  std::vector<off_t> offsets;
+  for (auto& e : entries_) {
+    offsets.push_back(static_cast<off_t>(out.size()));
+    out += format_pos_line(e.path, e.pos, e.inode);
+  }
+  Status s = rewrite(out, file_mode_);
+  if (!s) return s;
+  size_t i = 0;
+  for (auto& e : entries_) e.line_offset = offsets[i++];
+  end_ = static_cast<off_t>(out.size());
+  return Status::ok();
+}
+
+PosEntry* PositionFile::find_inode(uint64_t inode) {
+  for (auto& e : entries_)
+    if (e.inode == inode && e.pos != kUnwatchedPosition) return &e;
+  return nullptr;
 }
 
 PosEntry* PositionFile::find(const std::string& path) {

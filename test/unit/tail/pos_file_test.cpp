@@ -90,7 +90,7 @@ TEST_CASE("loading compacts: unwatched, unparsable and duplicated entries go") {
   write_file(
       pos, "/a\t1\t2\ngarbage line\n/b\tFF\t3\n/a\t000000000000000a\t0000000000000002\n/c\t5\t6\n");
   PositionFile pf;
-  REQUIRE(pf.open(pos, 0644, 0755, [](const std::string& p) { return p != "/c"; }));
+  REQUIRE(pf.open(pos, 0644, 0755, [](const PosEntry& e) { return e.path != "/c"; }));
   CHECK(pf.unparsable_lines() == 1);
   CHECK(read_file(pos) ==
         "/b\t00000000000000ff\t0000000000000003\n/a\t000000000000000a\t0000000000000002\n");
@@ -109,4 +109,45 @@ TEST_CASE("tag expansion follows Fluentd") {
   CHECK(TailInput::tag_for("app.logs", "/var/log/x.log") == "app.logs");
   CHECK(TailInput::tag_for("foo*", "/a..b/c") == "fooa.b.c");
   CHECK(TailInput::tag_for("a.*.b.*.c", "/x") == "a.x.b.");
+}
+
+TEST_CASE("periodic compaction drops unwatched and keeps updating survivors in place") {
+  TempDir dir;
+  std::string pos = dir.path + "/c.pos";
+  PositionFile pf;
+  REQUIRE(pf.open(pos, 0644, 0755, nullptr));
+  PosEntry* a = pf.add("/logs/a.log", 0x10, 1);
+  PosEntry* b = pf.add("/logs/b.log", 0x20, 2);
+  PosEntry* c = pf.add("/logs/c.log", 0x30, 3);
+  pf.unwatch(b);
+  CHECK(read_file(pos) == format_pos_line("/logs/a.log", 0x10, 1) +
+                              format_pos_line("/logs/b.log", kUnwatchedPosition, 2) +
+                              format_pos_line("/logs/c.log", 0x30, 3));
+  REQUIRE(pf.compact());
+  CHECK(read_file(pos) ==
+        format_pos_line("/logs/a.log", 0x10, 1) + format_pos_line("/logs/c.log", 0x30, 3));
+  // The survivors' in-place updates land on their new lines; new entries append after them.
+  pf.update_pos(c, 0x99);
+  pf.update(a, 0x5, 7);
+  pf.add("/logs/d.log", 0, 4);
+  CHECK(read_file(pos) == format_pos_line("/logs/a.log", 0x5, 7) +
+                              format_pos_line("/logs/c.log", 0x99, 3) +
+                              format_pos_line("/logs/d.log", 0, 4));
+  CHECK(pf.find("/logs/b.log") == nullptr);
+  CHECK(pf.find("/logs/c.log") == c);
+}
+
+TEST_CASE("periodic compaction with follow_inodes keys duplicates by inode") {
+  TempDir dir;
+  std::string pos = dir.path + "/i.pos";
+  PositionFile pf;
+  pf.set_key_by_inode(true);
+  REQUIRE(pf.open(pos, 0644, 0755, nullptr));
+  pf.add("/logs/app.log", 0x40, 9);
+  pf.add("/logs/app.log.1", 0x50, 9);  // same inode after a rename: the last one stays
+  pf.add("/logs/app.log", 0x0, 10);    // same path, another inode: kept
+  REQUIRE(pf.compact());
+  CHECK(read_file(pos) ==
+        format_pos_line("/logs/app.log.1", 0x50, 9) + format_pos_line("/logs/app.log", 0, 10));
+  CHECK(pf.find_inode(9)->path == "/logs/app.log.1");
 }
