@@ -51,36 +51,26 @@ struct Builder {
 bool build_pools(const Params& p, config::Diagnostics* diags, const config::Element& e,
                  Pools& out) {
   Builder b{diags, e};
-  for (int i = 0; i < kLegacyRules; ++i) {
-    const auto& v = p.legacy_regexp(i);
-    if (!v) continue;
-    std::string name = "regexp" + std::to_string(i + 1);
-    const config::Param* raw = e.find(name);
-    config::Location loc = raw ? raw->key_loc : e.loc;
-    size_t sp = v->find(' ');
-    if (sp == std::string::npos) {
-      b.fail(loc, name + " does not contain 2 parameters", "write `" + name + " KEY PATTERN`");
-      continue;
+  // Legacy `regexpN KEY PATTERN` / `excludeN KEY PATTERN` parameters, numbered from 1.
+  auto add_legacy = [&](const char* prefix, auto value_of, auto& pool) {
+    for (int i = 0; i < kLegacyRules; ++i) {
+      const auto& v = value_of(i);
+      if (!v) continue;
+      std::string name = prefix + std::to_string(i + 1);
+      const config::Param* raw = e.find(name);
+      config::Location loc = raw ? raw->key_loc : e.loc;
+      size_t sp = v->find(' ');
+      if (sp == std::string::npos) {
+        b.fail(loc, name + " does not contain 2 parameters", "write `" + name + " KEY PATTERN`");
+        continue;
+      }
+      std::string key = v->substr(0, sp);
+      b.add(pool, key, std::string_view(*v).substr(sp + 1), {}, loc,
+            name + " contains a duplicated key, " + key);
     }
-    std::string key = v->substr(0, sp);
-    b.add(out.regexp_and, key, std::string_view(*v).substr(sp + 1), {}, loc,
-          name + " contains a duplicated key, " + key);
-  }
-  for (int i = 0; i < kLegacyRules; ++i) {
-    const auto& v = p.legacy_exclude(i);
-    if (!v) continue;
-    std::string name = "exclude" + std::to_string(i + 1);
-    const config::Param* raw = e.find(name);
-    config::Location loc = raw ? raw->key_loc : e.loc;
-    size_t sp = v->find(' ');
-    if (sp == std::string::npos) {
-      b.fail(loc, name + " does not contain 2 parameters", "write `" + name + " KEY PATTERN`");
-      continue;
-    }
-    std::string key = v->substr(0, sp);
-    b.add(out.exclude_or, key, std::string_view(*v).substr(sp + 1), {}, loc,
-          name + " contains a duplicated key, " + key);
-  }
+  };
+  add_legacy("regexp", [&](int i) -> const auto& { return p.legacy_regexp(i); }, out.regexp_and);
+  add_legacy("exclude", [&](int i) -> const auto& { return p.legacy_exclude(i); }, out.exclude_or);
   for (size_t i = 0; i < p.regexp.size(); ++i)
     b.add_rule(out.regexp_and, p.regexp[i], b.loc_of("regexp", i));
   for (size_t i = 0; i < p.exclude.size(); ++i)
