@@ -6,7 +6,7 @@ packages=(
   libboost-dev libboost-system-dev libmsgpack-cxx-dev libre2-dev libyaml-cpp-dev
   libzstd-dev zlib1g-dev libssl-dev libsimdjson-dev
   catch2 libbenchmark-dev
-  python3 python3-msgpack python3-fluent-logger openssl procps
+  python3 python3-msgpack python3-fluent-logger python3-prometheus-client openssl procps
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -287,12 +287,6 @@ bool ForwardOutput::read_ack(AckWait& w) {
   if (found && ack == w.token) {
     log().trace("got a correct ack response chunk_id=\"" + buffer::chunk_id_hex(w.id) + "\"");
     commit_write(w.id);
-    // The flush thread records the chunk as in flight only after try_write returned; an ack
-    // faster than that is committed again shortly.
-    if (buffer().in_flight(w.id)) {
-      std::lock_guard lock(ack_mu_);
-      pending_commits_.push_back({w.id, wall_now() + 5});
-    }
     w.node->release(std::move(w.sock));
   } else {
     log().warn("ack in response and chunk id in sent data are different chunk_id=\"" +
@@ -308,24 +302,9 @@ void ForwardOutput::ack_loop() {
   while (running_) {
     std::vector<AckWait*> waits;
     double now = wall_now();
-    std::vector<buffer::ChunkId> retry_commits;
     {
       std::lock_guard lock(ack_mu_);
-      for (auto it = pending_commits_.begin(); it != pending_commits_.end();) {
-        retry_commits.push_back(it->id);
-        if (now > it->until)
-          it = pending_commits_.erase(it);
-        else
-          ++it;
-      }
       for (auto& w : ack_waits_) waits.push_back(w.get());
-    }
-    for (const auto& id : retry_commits) {
-      commit_write(id);
-      if (!buffer().in_flight(id)) {
-        std::lock_guard lock(ack_mu_);
-        std::erase_if(pending_commits_, [&](const PendingCommit& p) { return p.id == id; });
-      }
     }
     std::vector<pollfd> fds;
     fds.push_back({wake_fd_, POLLIN, 0});
@@ -335,7 +314,6 @@ void ForwardOutput::ack_loop() {
       next_deadline = std::min(next_deadline, w->deadline);
     }
     int timeout_ms = static_cast<int>(std::max(0.0, next_deadline - now) * 1000) + 1;
-    if (!retry_commits.empty()) timeout_ms = std::min(timeout_ms, 10);
     ::poll(fds.data(), fds.size(), timeout_ms);
     if (fds[0].revents) {
       uint64_t v;

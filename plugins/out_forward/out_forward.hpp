@@ -73,11 +73,6 @@ class ForwardOutput : public buffer::BufferedOutput {
   std::mutex ack_mu_;
   std::condition_variable ack_cv_;
   std::vector<std::unique_ptr<AckWait>> ack_waits_;
-  struct PendingCommit {
-    buffer::ChunkId id;
-    double until;
-  };
-  std::vector<PendingCommit> pending_commits_;
   std::thread ack_thread_;
   int wake_fd_ = -1;  // eventfd: wakes the ack thread when a socket is added
 };

@@ -35,6 +35,17 @@ Status Buffer::start() {
   Status st = resume(r);
   if (!st) return st;
   std::lock_guard lock(mu_);
+  // A chunk this process already holds (written before start) must not be taken twice: two
+  // entries for one file mean one flush deletes it and the other fails forever.
+  auto already_held = [&](const ChunkPtr& c) {
+    for (const auto& [meta, s] : staged_)
+      if (s->unique_id() == c->unique_id()) return true;
+    for (const auto& q : queue_)
+      if (q->unique_id() == c->unique_id()) return true;
+    return in_flight_.count(c->unique_id()) > 0;
+  };
+  std::erase_if(r.staged, already_held);
+  std::erase_if(r.queued, already_held);
   for (auto& c : r.staged) {
     total_bytes_ += c->bytesize();
     auto it = staged_.find(c->metadata());
@@ -371,6 +382,27 @@ uint64_t Buffer::queued_records() const {
   uint64_t n = 0;
   for (auto& c : queue_) n += c->record_count();
   return n;
+}
+
+Buffer::Stats Buffer::stats() const {
+  std::lock_guard lock(mu_);
+  Stats st;
+  std::set<int64_t> keys;
+  for (const auto& [meta, c] : staged_) {
+    ++st.stage_length;
+    st.stage_bytes += c->bytesize();
+    if (meta.timekey) keys.insert(*meta.timekey);
+  }
+  auto add_queued = [&](const ChunkPtr& c) {
+    ++st.queue_length;
+    st.queue_bytes += c->bytesize();
+    if (c->metadata().timekey) keys.insert(*c->metadata().timekey);
+  };
+  for (const auto& c : queue_) add_queued(c);
+  for (const auto& [id, c] : in_flight_) add_queued(c);
+  st.total_bytes = total_bytes_;
+  st.timekeys.assign(keys.begin(), keys.end());
+  return st;
 }
 
 }  // namespace shipper::buffer

@@ -109,6 +109,17 @@ class Buffer : public Plugin {
   uint64_t total_bytes() const;
   uint64_t queued_records() const;
 
+  // One consistent look at the buffer for monitoring (Fluentd's buffer statistics).
+  struct Stats {
+    size_t stage_length = 0;
+    uint64_t stage_bytes = 0;
+    size_t queue_length = 0;  // queued and in flight, as Fluentd counts its queue
+    uint64_t queue_bytes = 0;
+    uint64_t total_bytes = 0;
+    std::vector<int64_t> timekeys;  // of staged and queued chunks, ascending, unique
+  };
+  Stats stats() const;
+
  protected:
   virtual Result<ChunkPtr> generate_chunk(const ChunkMetadata& meta) = 0;
   struct Resumed {

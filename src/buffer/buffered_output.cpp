@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <regex>
 
 #include "buffer/backup.hpp"
@@ -340,7 +341,9 @@ Status BufferedOutput::emit(const EventBatch& batch) {
         "a chunk can't be written by buffer chunk overflow: " + std::to_string(oversized) +
         " event(s) larger than chunk_limit_size " + std::to_string(buffer_->chunk_limit_size()) +
         " bytes were dropped tag=\"" + batch.tag + "\"");
-  emit_count_ += batch.count;
+  emit_count_.fetch_add(1, std::memory_order_relaxed);
+  emit_records_.fetch_add(batch.count, std::memory_order_relaxed);
+  emit_size_.fetch_add(batch.entries.size(), std::memory_order_relaxed);
   bool wake = immediate;
   if (!wake) {
     std::lock_guard lock(mu_);
@@ -473,27 +476,45 @@ bool BufferedOutput::try_flush_one() {
       }
     }
   } else if (delayed) {
+    // In flight before the write: an ack can arrive (and commit) before try_write returns.
+    // The commit timeout counts from the end of the write (a slow send is not a lost ack).
+    const double kWriting = std::numeric_limits<double>::infinity();
+    {
+      std::lock_guard lock(mu_);
+      in_flight_.push_back({chunk->unique_id(), kWriting, wall_now()});
+    }
     st = try_write(*chunk);
+    std::lock_guard lock(mu_);
+    auto it = std::find_if(in_flight_.begin(), in_flight_.end(),
+                           [&](const InFlight& f) { return f.id == chunk->unique_id(); });
+    if (it != in_flight_.end()) {
+      if (st)
+        it->since = wall_now();
+      else
+        in_flight_.erase(it);
+    }
   } else {
     st = write(*chunk);
   }
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  flush_time_ms_.fetch_add(static_cast<uint64_t>(elapsed * 1000), std::memory_order_relaxed);
+  if (elapsed > slow_flush_log_threshold_) slow_flush_count_.fetch_add(1);
   if (elapsed > slow_flush_log_threshold_)
     ctx_log_.warn("buffer flush took longer time than slow_flush_log_threshold: elapsed_time=" +
                   std::to_string(elapsed) + " slow_flush_log_threshold=" +
                   std::to_string(slow_flush_log_threshold_) + " plugin_id=\"" + plugin_id_ + "\"");
   if (st && delayed) {
-    std::lock_guard lock(mu_);
-    in_flight_.push_back({chunk->unique_id(), wall_now()});
     ++write_count_;
     return true;
   }
   if (st) {
     ++write_count_;
+    observe_flush_latency(elapsed);
     ChunkId id = chunk->unique_id();
     buffer_->purge(id);
     std::lock_guard lock(mu_);
     if (retry_) {
+      ++flushed_retry_count_;
       ctx_log_.warn("retry succeeded. chunk_id=\"" + chunk_id_hex(id) + "\"");
       retry_.reset();
     }
@@ -580,8 +601,10 @@ void BufferedOutput::commit_write(const ChunkId& id) {
     auto it = std::find_if(in_flight_.begin(), in_flight_.end(),
                            [&](const InFlight& f) { return f.id == id; });
     if (it == in_flight_.end()) return;  // already rolled back (timeout)
+    observe_flush_latency(wall_now() - it->taken);
     in_flight_.erase(it);
     was_retrying = retry_.has_value();
+    if (was_retrying) ++flushed_retry_count_;
     retry_.reset();
   }
   buffer_->purge(id);
@@ -620,6 +643,56 @@ void BufferedOutput::validate_placeholders(std::string_view param_name,
                                            std::string_view tmpl) const {
   std::string msg = buffer::validate_placeholders(param_name, tmpl, keys_);
   if (!msg.empty()) config_error(*ctx_, msg, "invalid-placeholder");
+}
+
+void BufferedOutput::observe_flush_latency(double seconds) {
+  size_t i = 0;
+  while (i < kFlushLatencyBuckets && seconds > kFlushLatencyBounds[i]) ++i;
+  flush_latency_counts_[i].fetch_add(1, std::memory_order_relaxed);
+  flush_latency_sum_us_.fetch_add(static_cast<uint64_t>(std::max(0.0, seconds) * 1e6),
+                                  std::memory_order_relaxed);
+}
+
+void BufferedOutput::report(PluginReport& out) const {
+  Buffer::Stats bs = buffer_ ? buffer_->stats() : Buffer::Stats{};
+  out.set("buffer_queue_length", static_cast<double>(bs.queue_length));
+  out.set("buffer_total_queued_size", static_cast<double>(bs.stage_bytes + bs.queue_bytes));
+  out.set("retry_count", static_cast<double>(retry_count_.load()));
+  out.set("emit_records", static_cast<double>(emit_records_.load()));
+  out.set("emit_size", static_cast<double>(emit_size_.load()));
+  out.set("emit_count", static_cast<double>(emit_count_.load()));
+  out.set("write_count", static_cast<double>(write_count_.load()));
+  out.set("rollback_count", static_cast<double>(rollback_count_.load()));
+  out.set("slow_flush_count", static_cast<double>(slow_flush_count_.load()));
+  out.set("flushed_retry_count", static_cast<double>(flushed_retry_count_.load()));
+  out.set("flush_time_count", static_cast<double>(flush_time_ms_.load()));
+  out.set("buffer_stage_length", static_cast<double>(bs.stage_length));
+  out.set("buffer_stage_byte_size", static_cast<double>(bs.stage_bytes));
+  out.set("buffer_queue_byte_size", static_cast<double>(bs.queue_bytes));
+  uint64_t limit = buffer_ ? buffer_->total_limit_size() : 0;
+  if (limit > 0)
+    out.set("buffer_available_buffer_space_ratios",
+            std::max(0.0, 100.0 * (1.0 - static_cast<double>(bs.total_bytes) / limit)));
+  if (!bs.timekeys.empty()) {
+    out.set("buffer_newest_timekey", static_cast<double>(bs.timekeys.back()));
+    out.set("buffer_oldest_timekey", static_cast<double>(bs.timekeys.front()));
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (retry_)
+      out.retry =
+          RetryReport{retry_->start(), retry_->steps(), retry_->next_time(), retry_->secondary()};
+  }
+  HistogramReport h;
+  uint64_t cumulative = 0;
+  for (size_t i = 0; i < kFlushLatencyBuckets; ++i) {
+    cumulative += flush_latency_counts_[i].load(std::memory_order_relaxed);
+    h.bounds.push_back(kFlushLatencyBounds[i]);
+    h.counts.push_back(cumulative);
+  }
+  h.count = cumulative + flush_latency_counts_[kFlushLatencyBuckets].load();
+  h.sum = flush_latency_sum_us_.load() / 1e6;
+  out.flush_latency_seconds = std::move(h);
 }
 
 }  // namespace shipper::buffer

@@ -32,6 +32,7 @@
 // rolled back by the flush thread and counts as a failure.
 #include <atomic>
 #include <condition_variable>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -152,6 +153,9 @@ class BufferedOutput : public Output {
   uint64_t write_count() const { return write_count_.load(); }
   uint64_t rollback_count() const { return rollback_count_.load(); }
   uint64_t emit_count() const { return emit_count_.load(); }
+  uint64_t emit_records() const { return emit_records_.load(); }
+  // monitor_agent's output fields and buffer statistics, the retry state, flush latency.
+  void report(PluginReport& out) const override;
 
  protected:
   virtual Status write(const Chunk& chunk) = 0;
@@ -200,18 +204,28 @@ class BufferedOutput : public Output {
   double slow_flush_log_threshold_ = 20.0;
   double delayed_commit_timeout_ = 60;
 
-  std::mutex mu_;  // retry state, in-flight set, thread control
+  mutable std::mutex mu_;  // retry state, in-flight set, thread control
   std::condition_variable cv_;
   std::optional<RetryState> retry_;
   struct InFlight {
     ChunkId id;
-    double since;
+    double since;  // when the write ended (infinity while writing): the commit timeout's start
+    double taken;  // when the flush took the chunk: flush latency's start
   };
   std::vector<InFlight> in_flight_;
   std::vector<std::thread> threads_;
   std::atomic<bool> running_{false};
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> retry_count_{0}, write_count_{0}, rollback_count_{0}, emit_count_{0};
+  std::atomic<uint64_t> emit_records_{0}, emit_size_{0}, slow_flush_count_{0},
+      flushed_retry_count_{0}, flush_time_ms_{0};
+  // Seconds from taking a chunk off the queue to its commit (write returned, or ack received).
+  static constexpr double kFlushLatencyBounds[] = {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                                   0.5,   1,     2.5,  5,     10,   30,  60};
+  static constexpr size_t kFlushLatencyBuckets = std::size(kFlushLatencyBounds);
+  std::atomic<uint64_t> flush_latency_counts_[kFlushLatencyBuckets + 1] = {};
+  std::atomic<uint64_t> flush_latency_sum_us_{0};
+  void observe_flush_latency(double seconds);
   std::atomic<int64_t> last_emit_warn_{0};
   std::atomic<bool> force_flush_{false};
   int64_t timekey_ = 0;

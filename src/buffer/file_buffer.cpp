@@ -259,6 +259,13 @@ Result<ChunkPtr> FileBuffer::generate_chunk(const ChunkMetadata& meta) {
   c->init(id, meta, compression(), static_cast<int64_t>(::time(nullptr)),
           params().decompression_size_limit.bytes);
   Status st = c->create();
+  if (!st && !is_disk_full(st)) {
+    // Events can arrive before start() resumed (and so created) the directory, e.g. the
+    // shipper's own log events; and someone may remove it while running. Fluentd makes the
+    // directory whenever it makes a chunk.
+    std::string dir = pattern_.substr(0, pattern_.rfind('/'));
+    if (fs_->mkdirs(dir, dir_mode_)) st = c->create();
+  }
   if (!st) {
     if (is_disk_full(st)) return st;
     // Fluentd surfaces a failed chunk creation as a buffer overflow (overflow_action applies).

@@ -292,12 +292,13 @@ int Engine::run() {
   if (!build(*current_)) {
     exit_code = 1;
   } else {
-    log_events_->set_router(current_->pipeline->log_router());
+    log_events_->set_router(current_->pipeline->log_router(), /*hold=*/true);
     log.info("starting shipper worker" + kv("pid", getpid()) + kv("ppid", getppid()) + " worker=0");
     Status s = current_->pipeline->start();
     if (!s) {
       exit_code = 1;
     } else {
+      log_events_->release();
       log.info("shipper worker is now running worker=0");
       for (;;) {
         std::pair<EngineCommand, int> cmd;

@@ -16,10 +16,20 @@ LogEventForwarder::~LogEventForwarder() {
   LogSink::instance().set_event_hook(nullptr);
 }
 
-void LogEventForwarder::set_router(Router* router) {
+void LogEventForwarder::set_router(Router* router, bool hold) {
   std::lock_guard lock(mu_);
   router_ = router;
+  held_ = hold;
   queue_.clear();
+}
+
+void LogEventForwarder::release() {
+  std::lock_guard lock(mu_);
+  held_ = false;
+  if (router_ && !queue_.empty() && !scheduled_) {
+    scheduled_ = true;
+    boost::asio::post(io_, [this] { drain(); });
+  }
 }
 
 size_t LogEventForwarder::dropped() const {
@@ -36,7 +46,7 @@ void LogEventForwarder::on_line(LogLevel level, std::string_view message) {
     ++dropped_;
   }
   queue_.push_back({level, EventTime::now(), std::string(message)});
-  if (!scheduled_) {
+  if (!scheduled_ && !held_) {
     scheduled_ = true;
     boost::asio::post(io_, [this] { drain(); });
   }

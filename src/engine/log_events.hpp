@@ -19,7 +19,10 @@ class LogEventForwarder {
   explicit LogEventForwarder(boost::asio::io_context& io);
   ~LogEventForwarder();
   // Starts (router non-null) or stops capturing. Queued lines for the old router are dropped.
-  void set_router(Router* router);
+  // With `hold`, lines are queued but not delivered until release(): the outputs that would
+  // receive them are not started yet (a file buffer has not resumed its chunks).
+  void set_router(Router* router, bool hold = false);
+  void release();
   size_t dropped() const;
 
   static constexpr size_t kQueueLimit = 10000;
@@ -38,6 +41,7 @@ class LogEventForwarder {
   Router* router_ = nullptr;
   std::deque<Line> queue_;
   bool scheduled_ = false;
+  bool held_ = false;
   size_t dropped_ = 0;
 };
 

@@ -131,6 +131,7 @@ class Pipeline::Builder {
     ctx->system = opt_.system;
     ctx->dry_run = opt_.dry_run;
     ctx->error_router = error_router_;
+    ctx->directory = &p_.directory_;
     Pipeline* pipeline = &p_;
     ctx->label_router = [pipeline](const std::string& name) -> EventRouter* {
       if (name == "@ROOT") return pipeline->root_.get();
@@ -139,6 +140,10 @@ class Pipeline::Builder {
     bool ok = true;
     ctx->router = resolve_label(e, context, ok);
     if (!ok) return nullptr;
+    if (kind == config::PluginKind::kInput && ctx->router) {
+      slot->input_router = std::make_unique<CountingRouter>(ctx->router);
+      ctx->router = slot->input_router.get();
+    }
 
     int level = -1;
     auto level_text = e.value_of("@log_level");
@@ -317,6 +322,11 @@ std::unique_ptr<Pipeline> Pipeline::build(const config::Element& root,
     p->stopped_ = true;  // nothing was started
     return nullptr;
   }
+  // Fluentd's monitor_agent order: inputs, outputs, filters.
+  for (auto* group : {&p->inputs_, &p->outputs_, &p->filters_})
+    for (const auto& slot : *group)
+      p->directory_.add({slot->ctx.get(), slot->plugin.get(),
+                         slot->input_router ? &slot->input_router->counters : nullptr});
   return p;
 }
 

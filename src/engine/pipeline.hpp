@@ -49,11 +49,32 @@ class Pipeline {
   // fluent.* tags), or null.
   Router* log_router() const { return log_router_; }
   size_t input_count() const { return inputs_.size(); }
+  const PluginDirectory& directory() const { return directory_; }
 
  private:
+  // An input's router: counts what the input emitted, then routes it.
+  class CountingRouter : public EventRouter {
+   public:
+    explicit CountingRouter(EventRouter* inner) : inner_(inner) {}
+    Status emit(EventBatch& batch) override {
+      size_t records = batch.count, bytes = batch.entries.size();
+      Status st = inner_->emit(batch);
+      if (st) {
+        counters.records.add(records);
+        counters.size.add(bytes);
+        counters.count.add();
+      }
+      return st;
+    }
+    EmitCounters counters;
+
+   private:
+    EventRouter* inner_;
+  };
   struct Slot {
     std::unique_ptr<PluginContext> ctx;
     std::unique_ptr<Plugin> plugin;
+    std::unique_ptr<CountingRouter> input_router;
     bool started = false;
   };
   class Builder;
@@ -67,6 +88,7 @@ class Pipeline {
   std::map<std::string, std::unique_ptr<Router>> labels_;
   Router* log_router_ = nullptr;
   std::vector<std::unique_ptr<Slot>> inputs_, filters_, outputs_;
+  PluginDirectory directory_;
   bool stopped_ = false;
 };
 

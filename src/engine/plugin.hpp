@@ -12,6 +12,7 @@
 #include "core/event_batch.hpp"
 #include "core/status.hpp"
 #include "engine/log.hpp"
+#include "engine/plugin_report.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -41,16 +42,16 @@ struct SystemSettings {
 };
 
 struct PluginContext {
-  std::string id;    // @id, or a generated "object:<hex>"
+  std::string id;  // @id, or a generated "object:<hex>"
   bool has_explicit_id = false;
   std::string type;  // @type
   config::PluginKind kind = config::PluginKind::kInput;
   const config::Element* element = nullptr;
-  Logger log;                              // "[id] " prefix when @id was given; @log_level
-  EventRouter* router = nullptr;           // inputs and re-emitting outputs: where to emit
-  EventRouter* error_router = nullptr;     // @ERROR, or null (then errors are only logged)
-  Registry* registry = nullptr;            // to create sub-plugins (<parse>, <format>, <buffer>)
-  boost::asio::io_context* io = nullptr;   // the engine's I/O context
+  Logger log;                             // "[id] " prefix when @id was given; @log_level
+  EventRouter* router = nullptr;          // inputs and re-emitting outputs: where to emit
+  EventRouter* error_router = nullptr;    // @ERROR, or null (then errors are only logged)
+  Registry* registry = nullptr;           // to create sub-plugins (<parse>, <format>, <buffer>)
+  boost::asio::io_context* io = nullptr;  // the engine's I/O context
   // The engine's worker pool (as many threads as cores) for CPU work such as parsing; handlers
   // posted here may run in parallel. Null in --dry-run and in tests that do not provide one.
   boost::asio::io_context* worker_io = nullptr;
@@ -58,6 +59,8 @@ struct PluginContext {
   bool dry_run = false;
   // Resolves `@label NAME` for plugins that re-emit into a label (relabel, copy's stores).
   std::function<EventRouter*(const std::string& label)> label_router;
+  // Every plugin of the pipeline (complete by the time start() runs), for monitoring inputs.
+  const PluginDirectory* directory = nullptr;
 };
 
 class Plugin {
@@ -67,6 +70,8 @@ class Plugin {
   virtual void stop() {}      // stop taking new work (inputs stop reading)
   virtual void shutdown() {}  // finish work in hand (outputs flush per flush_at_shutdown)
   virtual void close() {}     // release files and sockets
+  // Monitoring: fills counters and state (see plugin_report.hpp). Called from any thread.
+  virtual void report(PluginReport&) const {}
 };
 
 class Input : public Plugin {};

@@ -119,6 +119,12 @@ class ShipperTestCase(unittest.TestCase):
                 p.kill()
             except Exception:
                 pass
+        if os.environ.get("SHIPPER_KEEP_TMP"):
+            # For debugging a failure: leave the logs, buffers and outputs in place.
+            kept = tempfile.mkdtemp(prefix="shipper-kept-")
+            os.rename(self.tmp, os.path.join(kept, "tmp"))
+            print(f"kept test directory: {kept}/tmp")
+            return
         self._tmp.cleanup()
 
     def start(self, config_text, args=(), env=None, name="shipper"):
