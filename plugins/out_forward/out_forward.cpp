@@ -165,9 +165,17 @@ Status ForwardOutput::build_frame(const buffer::Chunk& chunk, const std::string&
   if (!chunk.metadata().tag)
     return error(StatusCode::kInvalidArgument,
                  "ArgumentError: chunk has no tag; out_forward cannot send it");
-  std::string raw;
-  Status st = chunk.read_raw(raw);
-  if (!st) return st;
+  // Memory chunks are framed straight from their bytes; file chunks are read once.
+  std::string raw_copy;
+  std::string_view raw;
+  if (auto view = chunk.raw_view()) {
+    raw = *view;
+  } else {
+    Status st = chunk.read_raw(raw_copy);
+    if (!st) return st;
+    raw = raw_copy;
+  }
+  Status st;
   const buffer::Compression stored = chunk.compression();
   buffer::Compression wanted = buffer::Compression::kText;
   buffer::parse_compression(compress_, wanted);

@@ -60,39 +60,42 @@ class JsonParser : public Parser {
   // through `done` (a record is complete only when done() gets kOk).
   template <class WriterFor, class Done>
   void run(std::string_view text, WriterFor&& writer_for, Done&& done) {
-    // simdjson validates UTF-8; Fluentd's JSON engine does not. A line with invalid bytes is
-    // parsed again with each invalid sequence replaced by U+FFFD instead of being dropped.
-    if (!simdjson::validate_utf8(text.data(), text.size())) {
+    // simdjson validates UTF-8 (in its first pass over the text); Fluentd's JSON engine does
+    // not. A line with invalid bytes is parsed again with each invalid sequence replaced by
+    // U+FFFD instead of being dropped.
+    if (run_once(text, writer_for, done) == simdjson::UTF8_ERROR) {
       std::string clean = scrub_utf8(text);
       run_once(clean, writer_for, done);
-      return;
     }
-    run_once(text, writer_for, done);
   }
 
+  // Returns UTF8_ERROR, without reporting anything, when the text is not valid UTF-8.
   template <class WriterFor, class Done>
-  void run_once(std::string_view text, WriterFor&& writer_for, Done&& done) {
+  simdjson::error_code run_once(std::string_view text, WriterFor&& writer_for, Done&& done) {
     // simdjson reads up to SIMDJSON_PADDING bytes past the end: copy into a padded buffer.
     if (padded_.size() < text.size() + simdjson::SIMDJSON_PADDING)
       padded_.resize(text.size() + simdjson::SIMDJSON_PADDING + 256);
     std::memcpy(padded_.data(), text.data(), text.size());
     std::memset(padded_.data() + text.size(), ' ', simdjson::SIMDJSON_PADDING);
     od::document doc;
-    if (json_.iterate(padded_.data(), text.size(), padded_.size()).get(doc) != simdjson::SUCCESS) {
+    simdjson::error_code started =
+        json_.iterate(padded_.data(), text.size(), padded_.size()).get(doc);
+    if (started == simdjson::UTF8_ERROR) return started;
+    if (started != simdjson::SUCCESS) {
       done(not_matched(), EventTime{});
-      return;
+      return simdjson::SUCCESS;
     }
     od::json_type type;
     if (doc.type().get(type) != simdjson::SUCCESS) {
       done(not_matched(), EventTime{});
-      return;
+      return simdjson::SUCCESS;
     }
     if (type == od::json_type::object) {
       od::value root;
       od::object obj;
       if (doc.get_object().get(obj) != simdjson::SUCCESS) {
         done(not_matched(), EventTime{});
-        return;
+        return simdjson::SUCCESS;
       }
       MsgpackWriter* w = writer_for(root, true);
       size_t mark = w->size();
@@ -109,7 +112,7 @@ class JsonParser : public Parser {
       }
       if (r.code != ParseResult::Code::kOk) w->buffer().resize(mark);
       done(r, t);
-      return;
+      return simdjson::SUCCESS;
     }
     if (type == od::json_type::array) {
       // v1.17+: every element is a result; objects become records, others "no match".
@@ -117,44 +120,46 @@ class JsonParser : public Parser {
       od::array arr;
       if (doc.get_array().get(arr) != simdjson::SUCCESS) {
         done(not_matched(), EventTime{});
-        return;
+        return simdjson::SUCCESS;
       }
       for (auto element : arr) {
         od::value v;
         if (element.get(v) != simdjson::SUCCESS) {
           done(not_matched(), EventTime{});
-          return;
+          return simdjson::SUCCESS;
         }
         od::json_type et;
         if (v.type().get(et) != simdjson::SUCCESS) {
           done(not_matched(), EventTime{});
-          return;
+          return simdjson::SUCCESS;
         }
         if (et != od::json_type::object) {
           if (skip(v) != simdjson::SUCCESS) {
             done(not_matched(), EventTime{});
-            return;
+            return simdjson::SUCCESS;
           }
           done(not_matched(), EventTime{});
           continue;
         }
         MsgpackWriter* w = writer_for(v, true);
         if (!w) {
-          if (skip(v) != simdjson::SUCCESS) return;
+          if (skip(v) != simdjson::SUCCESS) return simdjson::SUCCESS;
           continue;
         }
         od::object obj;
-        if (v.get_object().get(obj) != simdjson::SUCCESS) return;
+        if (v.get_object().get(obj) != simdjson::SUCCESS) return simdjson::SUCCESS;
         size_t mark = w->size();
         EventTime t;
         ParseResult r = write_record(obj, *w, t);
         if (r.code != ParseResult::Code::kOk) w->buffer().resize(mark);
         done(r, t);
-        if (r.code == ParseResult::Code::kNotMatched && r.error == "syntax") return;
+        if (r.code == ParseResult::Code::kNotMatched && r.error == "syntax")
+          return simdjson::SUCCESS;
       }
-      return;
+      return simdjson::SUCCESS;
     }
     done(not_matched(), EventTime{});
+    return simdjson::SUCCESS;
   }
 
   // On-demand skips a value that is not read when iteration moves on.

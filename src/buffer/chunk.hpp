@@ -59,6 +59,9 @@ class Chunk {
   // The bytes as stored: concatenated [time, record] entries, or gzip members / zstd frames of
   // them when the buffer compresses. Read from disk for file chunks.
   virtual Status read_raw(std::string& out) const = 0;
+  // The same bytes without a copy when they are in memory (memory chunks); valid while the
+  // chunk is not appended to, which holds once it is queued.
+  virtual std::optional<std::string_view> raw_view() const { return std::nullopt; }
   // The entries, decompressed when needed.
   Status read(std::string& out) const;
 

@@ -2,9 +2,12 @@
 
 #include <time.h>
 
+#include <algorithm>
+
 namespace shipper::buffer {
 
 Status MemoryChunk::append(std::string_view data, uint32_t records) {
+  if (data_.capacity() < expected_size_) data_.reserve(expected_size_);
   data_.append(data);
   pending_bytes_ += data.size();
   pending_records_ += records;
@@ -43,7 +46,9 @@ MemoryBuffer::MemoryBuffer(Params params, PluginContext& ctx)
     : Buffer(params, ctx, BufferDefaults{8ull << 20, 512ull << 20, true}) {}
 
 Result<ChunkPtr> MemoryBuffer::generate_chunk(const ChunkMetadata& meta) {
-  auto c = std::make_shared<MemoryChunk>();
+  constexpr uint64_t kMaxReserve = 16ull << 20;
+  auto c = std::make_shared<MemoryChunk>(
+      static_cast<size_t>(std::min<uint64_t>(chunk_limit_size(), kMaxReserve)));
   c->init(generate_chunk_id(), meta, compression(), static_cast<int64_t>(::time(nullptr)),
           params().decompression_size_limit.bytes);
   return ChunkPtr(c);
