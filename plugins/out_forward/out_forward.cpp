@@ -161,53 +161,56 @@ void ForwardOutput::close() {
 }
 
 Status ForwardOutput::build_frame(const buffer::Chunk& chunk, const std::string& token,
-                                  std::string& frame) const {
+                                  Frame& frame) const {
   if (!chunk.metadata().tag)
     return error(StatusCode::kInvalidArgument,
                  "ArgumentError: chunk has no tag; out_forward cannot send it");
-  // Memory chunks are framed straight from their bytes; file chunks are read once.
-  std::string raw_copy;
-  std::string_view raw;
-  if (auto view = chunk.raw_view()) {
-    raw = *view;
-  } else {
-    Status st = chunk.read_raw(raw_copy);
-    if (!st) return st;
-    raw = raw_copy;
-  }
-  Status st;
   const buffer::Compression stored = chunk.compression();
   buffer::Compression wanted = buffer::Compression::kText;
   buffer::parse_compression(compress_, wanted);
-  std::string converted;
-  std::string_view entries = raw;
-  if (stored != wanted) {
-    std::string plain;
-    std::string_view plain_view = raw;
-    if (stored != buffer::Compression::kText) {
-      st = buffer::decompress_append(stored, raw, plain,
-                                     params_.buffer.present() ? (256ull << 20) : (256ull << 20));
-      if (!st) return st;
-      plain_view = plain;
-    }
-    if (wanted == buffer::Compression::kText) {
-      converted = std::string(plain_view);
+  std::optional<std::string_view> view = chunk.raw_view();
+  if (view && stored == wanted) {
+    frame.entries_view = *view;
+    frame.entries_owned = false;
+  } else {
+    std::string raw_copy;
+    std::string_view raw;
+    if (view) {
+      raw = *view;
     } else {
-      st = buffer::compress_append(wanted, plain_view, converted);
+      Status st = chunk.read_raw(raw_copy);
       if (!st) return st;
+      raw = raw_copy;
     }
-    entries = converted;
+    frame.entries_owned = true;
+    frame.entries_storage.clear();
+    if (stored == wanted) {
+      frame.entries_storage = std::move(raw_copy);
+    } else {
+      std::string plain;
+      std::string_view plain_view = raw;
+      if (stored != buffer::Compression::kText) {
+        Status st = buffer::decompress_append(stored, raw, plain, 256ull << 20);
+        if (!st) return st;
+        plain_view = plain;
+      }
+      if (wanted == buffer::Compression::kText) {
+        frame.entries_storage.assign(plain_view);
+      } else {
+        Status st = buffer::compress_append(wanted, plain_view, frame.entries_storage);
+        if (!st) return st;
+      }
+    }
   }
-  frame.clear();
-  frame.reserve(entries.size() + chunk.metadata().tag->size() + 64);
-  forward::append_packed_forward_head(frame, *chunk.metadata().tag,
-                                      static_cast<uint32_t>(entries.size()));
-  frame.append(entries);
-  forward::append_forward_options(frame, chunk.record_count(), compress_, token);
+  frame.head.clear();
+  forward::append_packed_forward_head(frame.head, *chunk.metadata().tag,
+                                      static_cast<uint32_t>(frame.entries().size()));
+  frame.options.clear();
+  forward::append_forward_options(frame.options, chunk.record_count(), compress_, token);
   return Status::ok();
 }
 
-Result<Node*> ForwardOutput::send_chunk(const buffer::Chunk& chunk, const std::string& frame,
+Result<Node*> ForwardOutput::send_chunk(const buffer::Chunk& chunk, const Frame& frame,
                                         std::unique_ptr<forward::ClientSocket>* kept) {
   return balancer_->select([&](Node& node) -> Status {
     auto sock = node.checkout();
@@ -215,7 +218,8 @@ Result<Node*> ForwardOutput::send_chunk(const buffer::Chunk& chunk, const std::s
       if (!node.available()) rebuild();  // the handshake failed: the node was disabled
       return sock.status();
     }
-    Status st = (*sock)->write_all(frame);
+    const std::string_view pieces[] = {frame.head, frame.entries(), frame.options};
+    Status st = (*sock)->write_all(pieces, std::size(pieces));
     if (!st) return st;  // the socket is dropped, never pooled
     if (kept) {
       *kept = std::move(*sock);
@@ -229,7 +233,7 @@ Result<Node*> ForwardOutput::send_chunk(const buffer::Chunk& chunk, const std::s
 
 Status ForwardOutput::write(const buffer::Chunk& chunk) {
   if (chunk.record_count() == 0) return Status::ok();
-  std::string frame;
+  Frame frame;
   Status st = build_frame(chunk, "", frame);
   if (!st) return st;
   auto r = send_chunk(chunk, frame, nullptr);
@@ -241,7 +245,7 @@ Status ForwardOutput::try_write(const buffer::Chunk& chunk) {
   auto w = std::make_unique<AckWait>();
   w->id = chunk.unique_id();
   w->token = forward::ack_token(buffer::chunk_id_bytes(w->id));
-  std::string frame;
+  Frame frame;
   Status st = build_frame(chunk, w->token, frame);
   if (!st) return st;
   auto r = send_chunk(chunk, frame, &w->sock);

@@ -44,12 +44,21 @@ class ForwardOutput : public buffer::BufferedOutput {
     std::string received;
   };
 
+  // One PackedForward message in three pieces: head, entries, options. The entries are the
+  // chunk's own bytes when they are in memory and need no (de)compression (no copy).
+  struct Frame {
+    std::string head;
+    std::string entries_storage;  // used when the entries had to be read or converted
+    std::string_view entries_view;
+    bool entries_owned = false;
+    std::string options;
+    std::string_view entries() const { return entries_owned ? entries_storage : entries_view; }
+  };
   // Builds the frame for a chunk: head, entries (as stored, or (de)compressed to match
   // `compress`), options. `token` non-empty in ack mode.
-  Status build_frame(const buffer::Chunk& chunk, const std::string& token,
-                     std::string& frame) const;
+  Status build_frame(const buffer::Chunk& chunk, const std::string& token, Frame& frame) const;
   // Sends the frame to a node picked by the balancer; returns the socket when `keep` (ack mode).
-  Result<Node*> send_chunk(const buffer::Chunk& chunk, const std::string& frame,
+  Result<Node*> send_chunk(const buffer::Chunk& chunk, const Frame& frame,
                            std::unique_ptr<forward::ClientSocket>* kept);
   void rebuild();
   void heartbeat_loop();

@@ -216,23 +216,27 @@ void ClientSocket::close() {
   }
 }
 
-Status ClientSocket::write_all(std::string_view data) {
-  size_t off = 0;
-  while (off < data.size()) {
-    if (ssl_) {
-      int n = SSL_write(ssl_, data.data() + off,
-                        static_cast<int>(std::min<size_t>(data.size() - off, 1 << 30)));
-      if (n <= 0)
-        return error(StatusCode::kUnavailable,
-                     "OpenSSL::SSL::SSLError: write failed: " + ssl_error_text());
-      off += static_cast<size_t>(n);
-    } else {
-      ssize_t n = ::send(fd_, data.data() + off, data.size() - off, MSG_NOSIGNAL);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return errno_status(errno == EAGAIN ? ETIMEDOUT : errno, "write");
+Status ClientSocket::write_all(const std::string_view* pieces, size_t count) {
+  for (size_t i = 0; i < count; ++i) {
+    std::string_view data = pieces[i];
+    const int flags = MSG_NOSIGNAL | (i + 1 < count ? MSG_MORE : 0);
+    size_t off = 0;
+    while (off < data.size()) {
+      if (ssl_) {
+        int n = SSL_write(ssl_, data.data() + off,
+                          static_cast<int>(std::min<size_t>(data.size() - off, 1 << 30)));
+        if (n <= 0)
+          return error(StatusCode::kUnavailable,
+                       "OpenSSL::SSL::SSLError: write failed: " + ssl_error_text());
+        off += static_cast<size_t>(n);
+      } else {
+        ssize_t n = ::send(fd_, data.data() + off, data.size() - off, flags);
+        if (n < 0) {
+          if (errno == EINTR) continue;
+          return errno_status(errno == EAGAIN ? ETIMEDOUT : errno, "write");
+        }
+        off += static_cast<size_t>(n);
       }
-      off += static_cast<size_t>(n);
     }
   }
   return Status::ok();

@@ -64,7 +64,10 @@ class ClientSocket {
                                                        const std::string& server_name);
   ~ClientSocket();
 
-  Status write_all(std::string_view data);
+  Status write_all(std::string_view data) { return write_all(&data, 1); }
+  // Writes the pieces in order as one stream: for TCP the kernel is told more follows
+  // (MSG_MORE) until the last piece, so they leave in full segments without being joined here.
+  Status write_all(const std::string_view* pieces, size_t count);
   // Waits up to `timeout` seconds for data; returns the bytes read (0 = EOF). kUnavailable when
   // nothing arrived in time.
   Result<size_t> read_some(char* buf, size_t n, double timeout);
