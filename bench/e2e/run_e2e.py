@@ -8,6 +8,10 @@ shipping process: wall time to deliver every event, events/s, CPU seconds (utime
 /proc/<pid>/stat) and peak RSS (VmHWM).
 
     /usr/bin/python3 bench/e2e/run_e2e.py --shipper build/shipper --lines 1000000
+
+With --metrics the config also has the Prometheus inputs (prometheus, prometheus_output_monitor,
+prometheus_tail_monitor) and /metrics is scraped once a second during the run, to measure what
+metric collection costs the data path.
 """
 import argparse
 import os
@@ -18,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 
 import msgpack
 
@@ -91,6 +96,37 @@ class CountingSink:
         return opt + unp.tell()
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Scraper:
+    """Fetches /metrics every `interval` seconds, as a Prometheus server would, until stopped."""
+
+    def __init__(self, port, interval):
+        self.interval = interval
+        self.url = f"http://127.0.0.1:{port}/metrics"
+        self.ok = self.failed = self.last_bytes = 0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        while not self.done.wait(self.interval):
+            try:
+                with urllib.request.urlopen(self.url, timeout=5) as r:
+                    self.last_bytes = len(r.read())
+                self.ok += 1
+            except OSError:
+                self.failed += 1
+
+    def stop(self):
+        self.done.set()
+        self.thread.join(10)
+
+
 def proc_stats(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
@@ -109,6 +145,10 @@ def main():
     ap.add_argument("--shipper", required=True)
     ap.add_argument("--lines", type=int, default=1000000)
     ap.add_argument("--timeout", type=float, default=600)
+    ap.add_argument("--metrics", action="store_true",
+                    help="add the Prometheus inputs and scrape /metrics every second")
+    ap.add_argument("--scrape-interval", type=float, default=1.0,
+                    help="seconds between scrapes with --metrics")
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="shipper-e2e-") as tmp:
@@ -118,7 +158,22 @@ def main():
                            stdout=f, check=True)
         sink = CountingSink()
         conf = os.path.join(tmp, "bench.conf")
+        metrics_port = free_port() if args.metrics else 0
         with open(conf, "w") as f:
+            if args.metrics:
+                f.write(f"""
+<source>
+  @type prometheus
+  bind 127.0.0.1
+  port {metrics_port}
+</source>
+<source>
+  @type prometheus_output_monitor
+</source>
+<source>
+  @type prometheus_tail_monitor
+</source>
+""")
             f.write(f"""
 <source>
   @type tail
@@ -157,6 +212,7 @@ def main():
         t0 = time.monotonic()
         p = subprocess.Popen([args.shipper, "-c", conf, "--no-supervisor"], stdout=out,
                              stderr=subprocess.STDOUT)
+        scraper = Scraper(metrics_port, args.scrape_interval) if args.metrics else None
         try:
             deadline = t0 + args.timeout
             while sink.count < args.lines and time.monotonic() < deadline and p.poll() is None:
@@ -164,6 +220,8 @@ def main():
             elapsed = time.monotonic() - t0
             cpu, hwm = proc_stats(p.pid) if p.poll() is None else (float("nan"), 0)
         finally:
+            if scraper:
+                scraper.stop()
             p.terminate()
             p.wait(30)
             out.close()
@@ -172,6 +230,9 @@ def main():
               f"({'complete' if ok else 'INCOMPLETE'})")
         print(f"wall: {elapsed:.2f} s  events/s: {sink.count / elapsed:,.0f}")
         print(f"shipping process CPU: {cpu:.2f} s  peak RSS (VmHWM): {hwm / 1024:.1f} MiB")
+        if scraper:
+            print(f"metrics scrapes: {scraper.ok} ok, {scraper.failed} failed, "
+                  f"last body {scraper.last_bytes} bytes")
         if not ok:
             with open(os.path.join(tmp, "shipper.out"), "rb") as f:
                 sys.stdout.write(f.read()[-3000:].decode("utf-8", "replace"))

@@ -90,7 +90,7 @@ class ParserFilter : public Filter {
 
   Outcome filter(const EventBatch& in, EventBatch& out) override {
     if (out.tag.empty()) out.tag = in.tag;
-    filter_util::ErrorEvents errors;
+    filter_util::ErrorEvents errors(DropReason::kParseError);
     std::string_view rest = in.entries;
     EventTime time;
     MpValue record;
@@ -157,7 +157,10 @@ class ParserFilter : public Filter {
  private:
   void error(filter_util::ErrorEvents& errors, const std::string& tag, EventTime time,
              const MpValue& record, std::string message) {
-    if (!p_.emit_invalid_record_to_error) return;
+    if (!p_.emit_invalid_record_to_error) {
+      if (!p_.reserve_data) count_dropped(DropReason::kParseError, 1);
+      return;
+    }
     errors.add(tag, time, record.bytes, std::move(message));
   }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/event_batch.hpp"
+#include "engine/drop_counters.hpp"
 #include "engine/error_event.hpp"
 #include "engine/plugin.hpp"
 
@@ -45,6 +46,8 @@ class RateLimit {
 // Collects a batch's error events and sends them on when the batch is done.
 class ErrorEvents {
  public:
+  // `reason` is what the drop counters file these events under.
+  explicit ErrorEvents(DropReason reason = DropReason::kFilterError) : reason_(reason) {}
   void add(const std::string& tag, EventTime time, std::string_view record, std::string error) {
     if (batch_.tag.empty()) batch_.tag = tag;
     batch_.append(time, record);
@@ -62,6 +65,10 @@ class ErrorEvents {
       EventBatch copy = batch_;
       delivered = static_cast<bool>(ctx.error_router->emit(copy));
     }
+    if (delivered)
+      count_to_error_label(reason_, count);
+    else
+      count_dropped(reason_, count);
     uint64_t suppressed = 0;
     if (limit.allow(suppressed)) {
       EntryReader r(batch_.entries);
@@ -85,6 +92,7 @@ class ErrorEvents {
   }
 
  private:
+  DropReason reason_;
   EventBatch batch_;
   std::vector<std::string> errors_;
 };

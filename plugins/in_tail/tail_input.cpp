@@ -15,8 +15,10 @@
 #include <limits>
 
 #include "core/text.hpp"
+#include "core/time_zone.hpp"
 #include "engine/parser_base.hpp"
 #include "engine/registry.hpp"
+#include "plugins/in_tail/group_throttle.hpp"
 #include "plugins/in_tail/watcher.hpp"
 
 namespace shipper::in_tail {
@@ -35,11 +37,21 @@ std::string seconds_text(double s) {
   return b;
 }
 
-std::string strftime_path(const std::string& pattern) {
+// Expands strftime directives with the current time in `zone` (path_timezone), or in the
+// process's local time when there is none.
+std::string strftime_path(const std::string& pattern, const std::optional<TimeZone>& zone) {
   if (pattern.find('%') == std::string::npos) return pattern;
   time_t now = time(nullptr);
   struct tm tm {};
-  localtime_r(&now, &tm);
+  if (zone && zone->kind() != TimeZone::Kind::kLocal) {
+    int32_t offset = zone->offset_at(static_cast<int64_t>(now));
+    time_t shifted = now + offset;
+    gmtime_r(&shifted, &tm);
+    tm.tm_gmtoff = offset;  // %z
+    tm.tm_zone = "";        // %Z: Ruby prints no name for a fixed offset either
+  } else {
+    localtime_r(&now, &tm);
+  }
   std::string out(pattern.size() * 2 + 64, '\0');
   size_t n = strftime(out.data(), out.size(), pattern.c_str(), &tm);
   out.resize(n);
@@ -100,6 +112,8 @@ std::string TailInput::tag_for(const std::string& tag, const std::string& path) 
 
 TailInput::TailInput(Params params, PluginContext& ctx) : params_(std::move(params)), ctx_(ctx) {
   patterns_ = split_paths(params_.path, params_.path_delimiter);
+  if (params_.path_timezone) path_zone_ = TimeZone::parse_fluentd(*params_.path_timezone);
+  if (params_.group) groups_ = std::make_unique<GroupThrottle>(*params_.group);
   multiline_mode_ = params_.parse.type.find("multiline") != std::string::npos;
   if (ctx_.registry && params_.parse.present()) {
     PluginContext sub = ctx_;
@@ -134,7 +148,7 @@ std::vector<std::string> TailInput::expand_paths() const {
   std::vector<std::string> paths;
   auto now = std::chrono::system_clock::now();
   for (const auto& pattern : patterns_) {
-    std::string p = strftime_path(pattern);
+    std::string p = strftime_path(pattern, path_zone_);
     if (uses_glob(p, params_.glob_policy)) {
       for (auto& match : glob_paths(p, params_.glob_policy == "always")) {
         struct stat st {};
@@ -157,7 +171,7 @@ std::vector<std::string> TailInput::expand_paths() const {
   }
   std::vector<std::string> excluded;
   for (const auto& pattern : params_.exclude_path) {
-    std::string p = strftime_path(pattern);
+    std::string p = strftime_path(pattern, path_zone_);
     if (uses_glob(p, params_.glob_policy)) {
       for (auto& m : glob_paths(p, params_.glob_policy == "always")) excluded.push_back(m);
     } else {
@@ -213,6 +227,7 @@ void TailInput::stop() {
 void TailInput::shutdown() {}
 
 void TailInput::close() {
+  std::lock_guard lock(lists_mu_);
   for (auto& w : watchers_) close_watcher(*w);
   for (auto& w : rotated_) close_watcher(*w);
   watchers_.clear();
@@ -222,9 +237,15 @@ void TailInput::close() {
   inotify_fd_ = wake_fd_ = -1;
 }
 
-void TailInput::close_watcher(Watcher& w) {
-  if (w.fd >= 0) ::close(w.fd);
+void TailInput::close_fd(Watcher& w) {
+  if (w.fd < 0) return;
+  ::close(w.fd);
   w.fd = -1;
+  closed_files_.add();
+}
+
+void TailInput::close_watcher(Watcher& w) {
+  close_fd(w);
   if (w.inotify_wd >= 0 && inotify_fd_ >= 0) ::inotify_rm_watch(inotify_fd_, w.inotify_wd);
   w.inotify_wd = -1;
 }
@@ -235,6 +256,7 @@ void TailInput::reopen_for_update(Watcher& w) {
   struct stat st {};
   if (::fstat(fd, &st) == 0 && st.st_ino == w.inode && st.st_dev == w.dev) {
     w.fd = fd;
+    opened_files_.add();
     return;
   }
   // Another file now: check_rotation switches to it at once (no rotate_wait in this mode).
@@ -269,6 +291,7 @@ void TailInput::add_watcher(const std::string& path, bool startup) {
     return;
   }
   w->fd = fd;
+  opened_files_.add();
   w->inode = st.st_ino;
   w->dev = st.st_dev;
   uint64_t size = static_cast<uint64_t>(st.st_size);
@@ -291,7 +314,14 @@ void TailInput::add_watcher(const std::string& path, bool startup) {
     w->inotify_wd =
         ::inotify_add_watch(inotify_fd_, path.c_str(),
                             IN_MODIFY | IN_ATTRIB | IN_MOVE_SELF | IN_DELETE_SELF | IN_CLOSE_WRITE);
+  if (groups_) {
+    bool unmatched = false;
+    w->group = groups_->join(path, &unmatched);
+    if (unmatched)
+      ctx_.log.warn("Cannot find group from metadata, Adding file in the default group");
+  }
   ctx_.log.info("following tail of " + path);
+  std::lock_guard lock(lists_mu_);
   watchers_.push_back(std::move(w));
 }
 
@@ -380,7 +410,11 @@ void TailInput::check_rotation(Watcher& w, double now) {
     // With follow_inodes the old inode keeps its own entry and its reading progress.
     old->pos = params_.follow_inodes ? w.pos : nullptr;
     if (params_.follow_inodes) w.pos = nullptr;
-    rotated_.push_back(std::move(old));
+    rotated_files_.add();
+    {
+      std::lock_guard lock(lists_mu_);
+      rotated_.push_back(std::move(old));
+    }
     if (w.inotify_wd >= 0 && inotify_fd_ >= 0) ::inotify_rm_watch(inotify_fd_, w.inotify_wd);
     w.inotify_wd = -1;
   }
@@ -399,6 +433,7 @@ void TailInput::check_rotation(Watcher& w, double now) {
   int fd = ::open(w.path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return;
   w.fd = fd;
+  opened_files_.add();
   w.inode = st.st_ino;
   w.dev = st.st_dev;
   w.reset_to(0);
@@ -460,10 +495,7 @@ void TailInput::run() {
       if (params_.open_on_every_update && w->fd < 0) reopen_for_update(*w);
       check_rotation(*w, now);
       if (w->fd >= 0 && now >= w->retry_after) drain(*w, now, 8, &more);
-      if (params_.open_on_every_update && w->fd >= 0) {
-        ::close(w->fd);
-        w->fd = -1;
-      }
+      if (params_.open_on_every_update) close_fd(*w);
       if (multiline_mode_ && params_.multiline_flush_interval && !w->ml_pending.empty() &&
           now - w->ml_last_line >= params_.multiline_flush_interval->seconds) {
         EventBatch batch;
@@ -476,19 +508,33 @@ void TailInput::run() {
       bool had_more = false;
       if (now >= w->retry_after) drain(*w, now, 8, &had_more);
       more = more || had_more;
-      if (!had_more && now >= w->rotated_at + params_.rotate_wait.seconds) w->done = true;
+      // A throttled file is read to its end before it is let go (Fluentd does the same).
+      bool throttled =
+          params_.bytes_limit_enabled() || (w->group && GroupThrottle::limited(*w->group));
+      if (!had_more && now >= w->rotated_at + params_.rotate_wait.seconds &&
+          (!throttled || w->at_eof))
+        w->done = true;
     }
-    std::erase_if(rotated_, [&](const auto& w) {
-      if (!w->done) return false;
-      close_watcher(*w);
-      return true;
+    bool rotated_done =
+        std::any_of(rotated_.begin(), rotated_.end(), [](const auto& w) { return w->done; });
+    bool unwatched = std::any_of(watchers_.begin(), watchers_.end(), [&](const auto& w) {
+      return w->unwatch_at != 0 && now >= w->unwatch_at;
     });
-    std::erase_if(watchers_, [&](const auto& w) {
-      if (w->unwatch_at == 0 || now < w->unwatch_at) return false;
-      if (w->pos) pos_file_.unwatch(w->pos);
-      close_watcher(*w);
-      return true;
-    });
+    if (rotated_done || unwatched) {
+      std::lock_guard lock(lists_mu_);
+      std::erase_if(rotated_, [&](const auto& w) {
+        if (!w->done) return false;
+        close_watcher(*w);
+        return true;
+      });
+      std::erase_if(watchers_, [&](const auto& w) {
+        if (w->unwatch_at == 0 || now < w->unwatch_at) return false;
+        if (w->pos) pos_file_.unwatch(w->pos);
+        if (groups_) groups_->leave(w->group);
+        close_watcher(*w);
+        return true;
+      });
+    }
     if (!more) wait(std::min(stat_interval, std::max(0.01, next_refresh - mono_now())));
   }
   // Graceful stop: read what is complete, flush pending multiline events, nothing more.
@@ -509,6 +555,48 @@ void TailInput::run() {
       }
     }
   }
+}
+
+void TailInput::report(PluginReport& report) const {
+  struct Seen {
+    std::string path;
+    uint64_t inode, position, size;
+    bool closed;
+  };
+  std::vector<Seen> seen;
+  {
+    std::lock_guard lock(lists_mu_);
+    seen.reserve(watchers_.size() + rotated_.size());
+    for (const auto& w : watchers_) {
+      // No open file (it was rotated away and nothing replaced it yet): nothing to report.
+      if (w->fd < 0 && !params_.open_on_every_update) continue;
+      seen.push_back({w->path, w->inode, w->committed,
+                      std::max<uint64_t>(w->last_size, w->read_offset), w->unwatch_at != 0});
+    }
+    for (const auto& w : rotated_)
+      seen.push_back({w->path, w->inode, w->committed,
+                      std::max<uint64_t>(w->last_size, w->read_offset), true});
+  }
+  for (auto& s : seen) {
+    TailFileReport f;
+    f.path = std::move(s.path);
+    f.inode = s.inode;
+    f.position = s.position;
+    f.size = s.size;
+    f.closed = s.closed;
+    // The current size when the path still names this file; otherwise (rotated away) the last
+    // size the reading thread saw.
+    struct stat st {};
+    if (!s.closed && ::stat(f.path.c_str(), &st) == 0 &&
+        static_cast<uint64_t>(st.st_ino) == f.inode)
+      f.size = static_cast<uint64_t>(st.st_size);
+    report.tail_files.push_back(std::move(f));
+  }
+  report.set("opened_file_count", static_cast<double>(opened_files_.get()));
+  report.set("closed_file_count", static_cast<double>(closed_files_.get()));
+  report.set("rotated_file_count", static_cast<double>(rotated_files_.get()));
+  report.set("throttled_log_count", static_cast<double>(throttled_reads_.get()));
+  report.set("tracked_file_count", static_cast<double>(report.tail_files.size()));
 }
 
 }  // namespace shipper::in_tail

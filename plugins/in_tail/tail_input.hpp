@@ -8,11 +8,14 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "core/time_zone.hpp"
 #include "engine/plugin.hpp"
 #include "io/tail/pos_file.hpp"
 #include "plugins/in_tail/line_encoding.hpp"
@@ -21,6 +24,7 @@
 namespace shipper::in_tail {
 
 struct Watcher;
+class GroupThrottle;
 
 class TailInput : public Input {
  public:
@@ -31,6 +35,8 @@ class TailInput : public Input {
   void stop() override;
   void shutdown() override;
   void close() override;
+  // tail_files (one per watched file) and Fluentd's in_tail counters.
+  void report(PluginReport& report) const override;
 
   // The event tag of a watched path (spec §1.4).
   static std::string tag_for(const std::string& tag, const std::string& path);
@@ -54,6 +60,9 @@ class TailInput : public Input {
   void flush_multiline(Watcher& w, EventBatch& batch, bool at_shutdown);
   bool emit(Watcher& w, EventBatch& batch);
   void close_watcher(Watcher& w);
+  void close_fd(Watcher& w);
+  // Lines the watcher's <group> lets it emit now (0: throttled, retry_after set).
+  size_t group_allowance(Watcher& w, double now);
   // open_on_every_update: opens the path again if it still names the watched file.
   void reopen_for_update(Watcher& w);
   void wait(double seconds);
@@ -62,12 +71,22 @@ class TailInput : public Input {
   Params params_;
   PluginContext ctx_;
   std::vector<std::string> patterns_;
+  std::optional<TimeZone> path_zone_;  // path_timezone; none: process local time
   std::unique_ptr<Parser> parser_;
   LineConverter converter_;  // from_encoding → encoding; inactive otherwise
   bool multiline_mode_ = false;
   tail::PositionFile pos_file_;
+  std::unique_ptr<GroupThrottle> groups_;  // <group>; null without one
+  // The reading thread is the only one that changes the two lists, and holds this while it
+  // does; report() holds it to read them from another thread.
+  mutable std::mutex lists_mu_;
   std::vector<std::unique_ptr<Watcher>> watchers_;  // one per path
   std::vector<std::unique_ptr<Watcher>> rotated_;   // old files read during rotate_wait
+  // Fluentd's in_tail metrics (monitor_agent: opened/closed/rotated/throttled_..._count).
+  Counter opened_files_;
+  Counter closed_files_;
+  Counter rotated_files_;
+  Counter throttled_reads_;
   std::thread thread_;
   std::atomic<bool> stopping_{false};
   int wake_fd_ = -1;  // eventfd: stop

@@ -1,5 +1,7 @@
 #include "plugins/in_tail/tail_params.hpp"
 
+#include "core/time_zone.hpp"
+#include "plugins/in_tail/group_throttle.hpp"
 #include "plugins/in_tail/line_encoding.hpp"
 
 namespace shipper::in_tail {
@@ -10,19 +12,23 @@ using config::ParamType;
 
 void RuleParams::describe(config::Schema<RuleParams>& s) {
   s.param("match", &RuleParams::match)
-      .help("capture name → regexp; a file belongs to the rule when every one matches");
+      .element_type(ParamType::kRegexp)
+      .help(
+          "capture name → regexp; a file belongs to the rule when the regexps, joined with _ in "
+          "the pattern's capture order (.* for the others), are found in its captures joined "
+          "the same way");
   s.param("limit", &RuleParams::limit)
       .help("lines per rate_period for the whole group (-1: no limit)");
 }
 
 void GroupParams::describe(config::Schema<GroupParams>& s) {
   s.param("pattern", &GroupParams::pattern)
-      .default_text(
-          "/^\\/var\\/log\\/containers\\/(?<podname>…)_(?<namespace>[^_]+)_(?<container>.+)-"
-          "(?<docker_id>[a-z0-9]{64})\\.log$/")
+      .default_text("/" + std::string(GroupParams::kDefaultGroupPattern) + "/")
       .help("regexp applied to the path; its named captures define the group");
   s.param("rate_period", &GroupParams::rate_period).help("period of the line limits");
-  s.section("rule", &GroupParams::rule).help("a limit for the files whose captures match");
+  s.section("rule", &GroupParams::rule)
+      .required()
+      .help("a limit for the files whose captures match");
 }
 
 namespace {
@@ -73,7 +79,8 @@ void Params::describe(config::Schema<Params>& s) {
       .help("emit lines the parser does not match as {\"unmatched_line\": line}");
   s.param("ignore_repeated_permission_error", &Params::ignore_repeated_permission_error)
       .help("warn once about an unreadable file");
-  s.param("path_timezone", &Params::path_timezone).help("timezone of strftime in path");
+  s.param("path_timezone", &Params::path_timezone)
+      .help("timezone of the strftime expansion of path and exclude_path (+09:00, Asia/Tokyo)");
   s.plugin_section("parse", &Params::parse, config::PluginKind::kParser)
       .help("how each line is parsed");
   s.section("group", &Params::group).help("per-group line throttling");
@@ -102,6 +109,13 @@ void Params::describe(config::Schema<Params>& s) {
            "tail: 'from_encoding' parameter must be specified with 'encoding' parameter.");
     if (p.bytes_limit_enabled() && !p.enable_watch_timer)
       fail(e, ctx, "invalid-value", "Need to enable watch timer when using log throttling feature");
+    if (p.path_timezone && !TimeZone::parse_fluentd(*p.path_timezone))
+      fail(e, ctx, "invalid-value", "Unsupported timezone '" + *p.path_timezone + "'",
+           "use +09:00, +0900 or a zone name such as Asia/Tokyo or Etc/UTC");
+    if (p.group) {
+      std::string problem = check_group(*p.group);
+      if (!problem.empty()) fail(e, ctx, "invalid-value", problem);
+    }
     if (p.read_lines_limit <= 0)
       fail(e, ctx, "invalid-value", "read_lines_limit must be greater than 0");
   });

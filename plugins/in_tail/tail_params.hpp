@@ -61,7 +61,7 @@ struct Params {
   bool ignore_repeated_permission_error = false;
   std::optional<std::string> path_timezone;
   PluginSection parse;
-  std::vector<GroupParams> group;
+  std::optional<GroupParams> group;  // Fluentd: one <group> at most
 
   // read_bytes_limit_per_second is a size that may be -1 (off).
   bool bytes_limit_enabled() const {

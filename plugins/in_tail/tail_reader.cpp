@@ -7,6 +7,7 @@
 #include "core/event_batch.hpp"
 #include "core/text.hpp"
 #include "engine/parser_base.hpp"
+#include "plugins/in_tail/group_throttle.hpp"
 #include "plugins/in_tail/tail_input.hpp"
 #include "plugins/in_tail/watcher.hpp"
 
@@ -269,15 +270,32 @@ bool TailInput::emit(Watcher& w, EventBatch& batch) {
   return false;
 }
 
+size_t TailInput::group_allowance(Watcher& w, double now) {
+  double resume_at = 0;
+  uint64_t allowed = GroupThrottle::allowance(*w.group, now, &resume_at);
+  if (allowed > 0) return static_cast<size_t>(std::min<uint64_t>(allowed, SIZE_MAX));
+  w.retry_after = resume_at;
+  throttled_reads_.add();
+  return 0;
+}
+
 bool TailInput::drain(Watcher& w, double now, int max_batches, bool* more) {
   static thread_local std::string chunk;
   if (chunk.size() < kReadChunk) chunk.resize(kReadChunk);
-  const size_t limit_lines =
+  const size_t read_lines_limit =
       static_cast<size_t>(params_.read_lines_limit > 0 ? params_.read_lines_limit : 1000);
   EventBatch batch;
   batch.tag = w.tag;
+  w.at_eof = false;
   for (int b = 0; b < max_batches; ++b) {
+    // <group>: at most the file's remaining quota of lines in this batch.
+    size_t limit_lines = read_lines_limit;
+    if (w.group) {
+      limit_lines = std::min(limit_lines, group_allowance(w, now));
+      if (limit_lines == 0) return true;
+    }
     bool eof = false;
+    bool at_end = false;
     // Read until there is a complete line past what was handled and enough bytes for a full
     // batch, or the end of the file.
     while (std::memchr(w.buf.data() + w.scanned, '\n', w.buf.size() - w.scanned) == nullptr ||
@@ -307,6 +325,7 @@ bool TailInput::drain(Watcher& w, double now, int max_batches, bool* more) {
         }
         if (w.throttle_bytes >= limit) {
           w.retry_after = w.throttle_window_start + 1.0;
+          throttled_reads_.add();
           eof = true;
           break;
         }
@@ -314,7 +333,7 @@ bool TailInput::drain(Watcher& w, double now, int max_batches, bool* more) {
       }
       ssize_t n = ::pread(w.fd, chunk.data(), want, static_cast<off_t>(w.read_offset));
       if (n <= 0) {
-        eof = true;
+        eof = at_end = true;
         break;
       }
       w.throttle_bytes += static_cast<uint64_t>(n);
@@ -323,7 +342,10 @@ bool TailInput::drain(Watcher& w, double now, int max_batches, bool* more) {
     }
     if (w.skipping_long) {
       const char* nl = static_cast<const char*>(std::memchr(w.buf.data(), '\n', w.buf.size()));
-      if (!nl) return true;
+      if (!nl) {
+        w.at_eof = at_end;
+        return true;
+      }
       size_t drop = static_cast<size_t>(nl - w.buf.data()) + 1;
       w.buf.erase(0, drop);
       w.committed += drop;
@@ -362,7 +384,11 @@ bool TailInput::drain(Watcher& w, double now, int max_batches, bool* more) {
     w.scanned = pos - commit;
     if (w.joining) w.join_start -= commit;
     if (w.pos && commit > 0) pos_file_.update_pos(w.pos, w.committed);
-    if (eof && lines < limit_lines) return true;
+    if (w.group) GroupThrottle::consumed(*w.group, lines, now);
+    if (eof && lines < limit_lines) {
+      w.at_eof = at_end;
+      return true;
+    }
     if (b + 1 == max_batches) *more = true;  // not at the end yet: come back without waiting
   }
   return true;

@@ -165,6 +165,32 @@ class JsonParser : public Parser {
   // On-demand skips a value that is not read when iteration moves on.
   static simdjson::error_code skip(od::value&) { return simdjson::SUCCESS; }
 
+  // Most keys and strings in logs have no escapes: they are used where they lie in the text
+  // instead of being copied out by simdjson's unescaper. `raw` points just past the opening
+  // quote; stage 1 already found the closing quote and validated UTF-8.
+  static bool plain_string_at(const char* raw, std::string_view& out) {
+    const char* p = raw;
+    while (*p != '"') {
+      if (*p == '\\') return false;
+      ++p;
+    }
+    out = std::string_view(raw, static_cast<size_t>(p - raw));
+    return true;
+  }
+  template <class Field>  // a field or simdjson's result wrapper around one
+  static simdjson::error_code field_key(Field& field, std::string_view& key) {
+    const char* raw = nullptr;
+    if (field.key().raw().get(raw) == simdjson::SUCCESS && plain_string_at(raw, key))
+      return simdjson::SUCCESS;
+    return field.unescaped_key().get(key);
+  }
+  static simdjson::error_code string_value(od::value& v, std::string_view& s) {
+    std::string_view token = v.raw_json_token();
+    if (!token.empty() && token[0] == '"' && plain_string_at(token.data() + 1, s))
+      return simdjson::SUCCESS;
+    return v.get_string().get(s);
+  }
+
   // Writes one object as the record; the time field goes to `time`.
   ParseResult write_record(od::object& obj, MsgpackWriter& w, EventTime& time) {
     MapBuilder map(w);
@@ -173,7 +199,7 @@ class JsonParser : public Parser {
     seen_keys_.clear();
     for (auto field : obj) {
       std::string_view key;
-      if (field.unescaped_key().get(key) != simdjson::SUCCESS) return not_matched("syntax");
+      if (field_key(field, key) != simdjson::SUCCESS) return not_matched("syntax");
       for (auto k : seen_keys_) {
         if (k == key) duplicate_ = true;
       }
@@ -214,7 +240,7 @@ class JsonParser : public Parser {
     switch (t) {
       case od::json_type::string: {
         std::string_view s;
-        if (auto e = v.get_string().get(s); e) return e;
+        if (auto e = string_value(v, s); e) return e;
         out = ScalarValue::string(s);
         return simdjson::SUCCESS;
       }
@@ -267,7 +293,7 @@ class JsonParser : public Parser {
     if (t == od::json_type::object || t == od::json_type::array) return write_json(v, w, 0);
     if (!core_.processes_values() && t == od::json_type::string) {
       std::string_view s;
-      if (auto e = v.get_string().get(s); e) return e;
+      if (auto e = string_value(v, s); e) return e;
       w.str(s);
       return simdjson::SUCCESS;
     }
@@ -289,7 +315,7 @@ class JsonParser : public Parser {
         MapBuilder map(w);
         for (auto field : obj) {
           std::string_view key;
-          if (auto e = field.unescaped_key().get(key); e) return e;
+          if (auto e = field_key(field, key); e) return e;
           map.key(key);
           od::value child;
           if (auto e = field.value().get(child); e) return e;

@@ -40,6 +40,8 @@ bool setup_log(CommandLine& cli) {
 
 int run_app(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args.front() == "status")
+    return command_status(std::vector<std::string>(args.begin() + 1, args.end()));
   ParseResult parsed = parse_command_line(args, process_environment());
   if (!parsed.ok) {
     std::fputs(parsed.output.c_str(), stdout);
@@ -79,6 +81,7 @@ int run_app(int argc, char** argv) {
       return command_dry_run(cli, registry);
     case Command::kRun:
       if (!setup_log(cli)) return 1;
+      attach_health_endpoint(cli.run);
       return run_engine(cli.run);
   }
   return 1;

@@ -2,6 +2,7 @@
 // The command line's commands: run, --dry-run (lint), --show-config, --describe, --list-plugins,
 // --version, --help, --setup. main() only calls run_app.
 #include <string>
+#include <vector>
 
 #include "app/command_line.hpp"
 #include "config/dump.hpp"
@@ -29,6 +30,10 @@ int command_show_config(const CommandLine& cli, const Registry& registry);
 int command_describe(const std::string& what, const Registry& registry);
 int command_list_plugins(const Registry& registry);
 int command_setup(const std::string& dir);
+// `shipper status [--url URL] [--check-live|--check-ready]` (args after "status").
+int command_status(const std::vector<std::string>& args);
+// --health-endpoint: sets run.start_services/stop_services to serve the health endpoints.
+void attach_health_endpoint(RunOptions& run);
 
 // Text of --describe (for tests); empty with `error` set when the type is unknown or ambiguous.
 std::string describe_text(const std::string& what, const Registry& registry, std::string& error);

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <optional>
 
+#include "io/http_server.hpp"
+
 extern char** environ;
 
 namespace shipper::app {
@@ -71,6 +73,10 @@ const OptionDef kOptions[] = {
     {"r", 'r', Arg::kRequired, "NAME", "accepted; Ruby libraries cannot be loaded"},
     {"gemfile", 'g', Arg::kRequired, "GEMFILE", "accepted; has no effect"},
     {"gem-path", 'G', Arg::kRequired, "GEM_INSTALL_PATH", "accepted; has no effect"},
+    {"health-endpoint", 0, Arg::kRequired, "[HOST:]PORT",
+     "serve /api/health and /api/ready on HOST:PORT (host default 127.0.0.1)"},
+    {"health-live-timeout", 0, Arg::kRequired, "SECONDS",
+     "seconds the event loop may stall before /api/health fails (default 10)"},
     {"version", 0, Arg::kNone, "", "show version and exit"},
     {"help", 'h', Arg::kNone, "", "show this help and exit"},
 };
@@ -274,6 +280,14 @@ std::optional<Failure> apply(const OptionDef& d, const std::string& as_typed,
     no_effect(cli, LogLevel::kInfo, "--disable-shared-socket", "there is a single process");
   } else if (id == "I" || id == "r" || id == "gemfile" || id == "gem-path") {
     no_effect(cli, LogLevel::kWarn, as_typed, "Ruby code cannot be loaded");
+  } else if (id == "health-endpoint") {
+    if (!http::parse_host_port(v, "127.0.0.1")) return invalid_argument();
+    run.health_endpoint = v;
+  } else if (id == "health-live-timeout") {
+    char* end = nullptr;
+    double seconds = std::strtod(v.c_str(), &end);
+    if (v.empty() || !end || *end != '\0' || !(seconds > 0)) return invalid_argument();
+    run.health_live_timeout = seconds;
   } else if (id == "version") {
     cli.command = Command::kVersion;
   } else if (id == "help") {

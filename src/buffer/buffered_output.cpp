@@ -15,6 +15,7 @@
 #include "buffer/placeholders.hpp"
 #include "config/diagnostic.hpp"
 #include "core/text.hpp"
+#include "engine/drop_counters.hpp"
 #include "engine/registry.hpp"
 
 namespace shipper::buffer {
@@ -295,6 +296,11 @@ Status BufferedOutput::emit(const EventBatch& batch) {
   thread_local std::vector<MetaGroup> groups;
   bool malformed = false;
   split_batch(keys_, batch, time_as_integer_, groups, &malformed);
+  if (malformed) {
+    uint64_t kept = 0;
+    for (const auto& g : groups) kept += g.count;
+    count_dropped(DropReason::kInvalidEvent, batch.count > kept ? batch.count - kept : 1);
+  }
   if (formats_events()) {
     for (auto& g : groups) {
       std::string text;
@@ -317,10 +323,14 @@ Status BufferedOutput::emit(const EventBatch& batch) {
   Status st = buffer_->write(groups, immediate, &oversized);
   if (!st && st.code() == StatusCode::kBufferFull &&
       buffer_->params().overflow_action == "drop_oldest_chunk") {
-    if (buffer_->drop_oldest_queued())
+    uint64_t queued = buffer_->queued_records();
+    if (buffer_->drop_oldest_queued()) {
+      uint64_t left = buffer_->queued_records();
+      count_dropped(DropReason::kBufferOverflow, queued > left ? queued - left : 0);
       st = buffer_->write(groups, immediate, &oversized);
-    else
+    } else {
       ctx_log_.error("no queued chunks to be dropped for drop_oldest_chunk");
+    }
   }
   groups.clear();
   if (!st) {
@@ -336,6 +346,7 @@ Status BufferedOutput::emit(const EventBatch& batch) {
     if (st.code() != StatusCode::kBufferFull) return error(StatusCode::kBufferFull, st.message());
     return st;
   }
+  if (oversized) count_dropped(DropReason::kRecordTooLarge, oversized);
   if (oversized)
     ctx_log_.warn(
         "a chunk can't be written by buffer chunk overflow: " + std::to_string(oversized) +
@@ -580,6 +591,7 @@ void BufferedOutput::handle_write_error(const Chunk& chunk, const Status& st, bo
     retry_.reset();
     lock.unlock();
     uint64_t records = buffer_->clear_queue();
+    count_dropped(DropReason::kRetryLimit, records);
     ctx_log_.error(
         "failed to flush the buffer, and hit limit for retries. dropping all chunks in the buffer "
         "queue. retry_times=" +

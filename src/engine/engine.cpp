@@ -16,6 +16,7 @@
 
 #include "config/dump.hpp"
 #include "config/loader.hpp"
+#include "engine/health.hpp"
 #include "engine/linter.hpp"
 #include "engine/log_events.hpp"
 #include "engine/pipeline.hpp"
@@ -242,6 +243,7 @@ void Engine::reload(int signo) {
       log.warn("keeping the running configuration");
     } else {
       log.error("the previous configuration could not be restarted either");
+      Health::instance().set_ready(false);
     }
     return;
   }
@@ -251,6 +253,7 @@ void Engine::reload(int signo) {
 }
 
 void Engine::graceful_stop() {
+  Health::instance().set_ready(false);
   Logger log;
   log.info("shipper worker is now stopping worker=0");
   // A stuck destination must not keep the process alive past the container's grace period.
@@ -289,7 +292,14 @@ int Engine::run() {
   log_events_ = std::make_unique<LogEventForwarder>(io_);
 
   int exit_code = 0;
-  if (!build(*current_)) {
+  Health& health = Health::instance();
+  health.set_run_options(opt_);
+  health.set_live_timeout(opt_.health_live_timeout);
+  HealthTicker ticker(io_);
+  ticker.start();
+  Status services = opt_.start_services ? opt_.start_services(io_) : Status::ok();
+  if (!services) log.error(services.message());
+  if (!services || !build(*current_)) {
     exit_code = 1;
   } else {
     log_events_->set_router(current_->pipeline->log_router(), /*hold=*/true);
@@ -299,6 +309,7 @@ int Engine::run() {
       exit_code = 1;
     } else {
       log_events_->release();
+      health.set_ready(true);
       log.info("shipper worker is now running worker=0");
       for (;;) {
         std::pair<EngineCommand, int> cmd;
@@ -330,6 +341,9 @@ int Engine::run() {
     gone.get_future().wait_for(std::chrono::seconds(5));
   }
   log_events_.reset();
+  health.set_ready(false);
+  if (opt_.stop_services) opt_.stop_services();
+  ticker.stop();
   stop_threads();
   if (exit_code == 0) log.info("shipper worker finished with status 0");
   return exit_code;

@@ -2,6 +2,8 @@
 
 #include <mutex>
 
+#include "engine/drop_counters.hpp"
+
 namespace shipper {
 namespace {
 
@@ -89,6 +91,7 @@ Status Router::route(const EventBatch& batch) {
   // config that sends events round in a circle would recurse without end: cut it off.
   thread_local int depth = 0;
   if (depth >= kMaxReemitDepth) {
+    count_dropped(DropReason::kReemitLoop, batch.count);
     static RateLimitedLog loop_log(10.0);
     loop_log.error(Logger(),
                    "events re-emitted in a loop were dropped; check the @label and "
@@ -129,7 +132,10 @@ Status Router::on_output_error(const EventBatch& batch, const Status& status) {
     Logger().warn("send an error event stream to @ERROR:" + kv("error", status.message()) +
                   kv("tag", batch.tag));
     Status s = error_router_->route(batch);
-    if (s.is_ok()) return s;
+    if (s.is_ok()) {
+      count_to_error_label(DropReason::kOutputError, batch.count);
+      return s;
+    }
   }
   failed_log.warn(
       Logger(), "emit transaction failed:" + kv("error", status.message()) + kv("tag", batch.tag));
@@ -138,6 +144,7 @@ Status Router::on_output_error(const EventBatch& batch, const Status& status) {
 
 void Router::no_match(const EventBatch& batch) {
   if (!warn_not_matched_) return;
+  count_dropped(DropReason::kNoMatch, batch.count);
   uint64_t c = ++no_match_count_;
   bool warn = c < 512 ? is_power_of_two(c) : c % 512 == 0;
   Logger log;

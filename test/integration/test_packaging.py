@@ -1,6 +1,7 @@
 """The install layout, the .deb, the container entrypoint and the Dockerfile, checked without a
 Docker engine: `cmake --install` into a staging root, `cpack`, and the entrypoint run there."""
 import glob
+import json
 import os
 import re
 import shutil
@@ -8,11 +9,12 @@ import stat
 import subprocess
 import unittest
 
-from harness import SHIPPER_BIN, SOURCE_DIR, ShipperTestCase
+from harness import SHIPPER_BIN, SOURCE_DIR, ShipperTestCase, free_port, wait_until
 
 BUILD_DIR = os.path.dirname(os.path.abspath(SHIPPER_BIN))
 ENTRYPOINT = os.path.join(SOURCE_DIR, "docker", "entrypoint.sh")
 DOCKERFILE = os.path.join(SOURCE_DIR, "docker", "Dockerfile")
+DAEMONSET = os.path.join(SOURCE_DIR, "docker", "daemonset.yaml")
 
 
 class InstallLayout(ShipperTestCase):
@@ -80,7 +82,8 @@ class Entrypoint(ShipperTestCase):
 
     def test_defaults_add_config_and_plugin_dir(self):
         argv = self.run_entrypoint()
-        self.assertEqual(argv, ["--config", f"{self.etc}/fluent.conf", "--plugin", "/fluentd/plugins"])
+        self.assertEqual(argv, ["--config", f"{self.etc}/fluent.conf", "--plugin", "/fluentd/plugins",
+                                "--health-endpoint", "127.0.0.1:24221"])
 
     def test_fluentd_conf_names_a_file_under_etc(self):
         argv = self.run_entrypoint("fluentd", FLUENTD_CONF="node.conf")
@@ -88,12 +91,64 @@ class Entrypoint(ShipperTestCase):
 
     def test_flags_alone_mean_fluentd_and_explicit_config_is_kept(self):
         argv = self.run_entrypoint("-c", "/x.conf", "-v")
-        self.assertEqual(argv, ["-c", "/x.conf", "-v", "--plugin", "/fluentd/plugins"])
+        self.assertEqual(argv, ["-c", "/x.conf", "-v", "--plugin", "/fluentd/plugins",
+                                "--health-endpoint", "127.0.0.1:24221"])
 
     def test_fluentd_opt_is_appended(self):
         argv = self.run_entrypoint("fluentd", "-p", "/p", FLUENTD_OPT="-q --suppress-config-dump")
-        self.assertEqual(argv, ["-p", "/p", "--config", f"{self.etc}/fluent.conf", "-q",
+        self.assertEqual(argv, ["-p", "/p", "--config", f"{self.etc}/fluent.conf",
+                                "--health-endpoint", "127.0.0.1:24221", "-q",
                                 "--suppress-config-dump"])
+
+    def test_health_endpoint_env_and_explicit_flag(self):
+        argv = self.run_entrypoint("fluentd", SHIPPER_HEALTH_ENDPOINT="127.0.0.1:9999")
+        self.assertEqual(argv[-2:], ["--health-endpoint", "127.0.0.1:9999"])
+        for off in ("", "off"):
+            argv = self.run_entrypoint("fluentd", SHIPPER_HEALTH_ENDPOINT=off)
+            self.assertNotIn("--health-endpoint", argv)
+        argv = self.run_entrypoint("fluentd", "--health-endpoint=127.0.0.1:1234")
+        self.assertEqual([a for a in argv if a.startswith("--health")],
+                         ["--health-endpoint=127.0.0.1:1234"])
+
+    def test_daemonset_probes_answer_through_the_entrypoint(self):
+        """Starts the real binary the way the image does (entrypoint, env from the DaemonSet)
+        and runs the DaemonSet's exec probe commands against it."""
+        with open(DAEMONSET) as f:
+            manifest = f.read()
+        env_port = re.search(r'name: SHIPPER_HEALTH_ENDPOINT\s+value: "127\.0\.0\.1:(\d+)"',
+                             manifest)
+        self.assertIsNotNone(env_port, "SHIPPER_HEALTH_ENDPOINT env in the DaemonSet")
+        probes = {}
+        for kind in ("livenessProbe", "readinessProbe"):
+            m = re.search(kind + r":\s+exec:\s+command: (\[.*?\])", manifest, re.S)
+            self.assertIsNotNone(m, kind)
+            probes[kind] = json.loads(m.group(1))
+        self.assertEqual(probes["livenessProbe"][:3], ["shipper", "status", "--check-live"])
+        self.assertEqual(probes["readinessProbe"][:3], ["shipper", "status", "--check-ready"])
+        for argv in probes.values():
+            self.assertIn(f"http://127.0.0.1:{env_port.group(1)}", argv)
+
+        port = free_port()
+        os.symlink(os.path.abspath(SHIPPER_BIN), os.path.join(self.bin, "shipper"))
+        with open(os.path.join(self.etc, "probe.conf"), "w") as f:
+            f.write("<source>\n  @type sample\n  tag x\n</source>\n"
+                    "<match x>\n  @type null\n</match>\n")
+        env = {"PATH": self.bin + ":/usr/bin:/bin", "FLUENTD_ETC_DIR": self.etc,
+               "FLUENTD_CONF": "probe.conf", "SHIPPER_HEALTH_ENDPOINT": f"127.0.0.1:{port}"}
+        proc = subprocess.Popen(["sh", ENTRYPOINT, "shipper"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(lambda: (proc.poll() is None and proc.kill(), proc.wait(10)))
+
+        def probe(kind):
+            argv = [a.replace(env_port.group(1), str(port)) for a in probes[kind]]
+            argv[0] = SHIPPER_BIN
+            return subprocess.run(argv, capture_output=True, text=True, timeout=20).returncode
+        wait_until(lambda: probe("readinessProbe") == 0, 15, message="readiness probe passes")
+        self.assertEqual(probe("livenessProbe"), 0)
+        proc.terminate()
+        self.assertEqual(proc.wait(timeout=20), 0)
+        self.assertEqual(probe("livenessProbe"), 1)
+        self.assertEqual(probe("readinessProbe"), 1)
 
     def test_other_commands_run_as_given(self):
         subprocess.run(["sh", ENTRYPOINT, "sh", "-c", "echo other > \"$ARGV_FILE\""], check=True,

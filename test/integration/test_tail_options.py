@@ -190,3 +190,42 @@ class TailOptionsTest(ShipperTestCase):
         r = run_shipper(["--dry-run", "-c", conf])
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("no-such-enc", r.stdout + r.stderr)
+
+    def test_path_timezone_expands_strftime_in_that_zone(self):
+        logs = os.path.join(self.tmp, "logs")
+        os.mkdir(logs)
+        # A zone whose hour differs from the process's local hour.
+        local_offset = time.localtime().tm_gmtoff
+        offset = 9 * 3600 if local_offset != 9 * 3600 else -3 * 3600
+        for zone in ("+09:00" if offset > 0 else "-03:00",
+                     "Asia/Tokyo" if offset > 0 else "America/Sao_Paulo"):
+            with self.subTest(zone=zone):
+                now = time.time()
+                zoned = time.strftime("%Y%m%d-%H", time.gmtime(now + offset)) + ".log"
+                local = time.strftime("%Y%m%d-%H", time.localtime(now)) + ".log"
+                self.assertNotEqual(zoned, local)
+                write_lines(os.path.join(logs, zoned), 1, 1, "w")
+                write_lines(os.path.join(logs, local), 2, 1, "w")
+                try:
+                    os.unlink(os.path.join(self.tmp, "pos", "tail.pos"))
+                except OSError:
+                    pass
+                proc = self.start(config(self.tmp, f"{logs}/%Y%m%d-%H.log",
+                                         f"path_timezone {zone}"))
+                proc.wait_for_output("line-0000001", timeout=20)
+                # Both files exist; the refresh that found one would have found the other.
+                self.assertIn(f"{logs}/{zoned}\t", self.pos_text())
+                self.assertNotIn(local, self.pos_text())
+                self.assertNotIn("line-0000002", proc.stdout())
+                proc.stop()
+                if time.strftime("%H", time.gmtime(time.time() + offset)) != zoned[-6:-4]:
+                    self.skipTest("the hour changed during the test")
+
+    def test_unsupported_path_timezone_is_a_configuration_error(self):
+        from harness import run_shipper
+        conf = os.path.join(self.tmp, "bad.conf")
+        with open(conf, "w") as f:
+            f.write(config(self.tmp, os.path.join(self.tmp, "%H.log"), "path_timezone JST"))
+        r = run_shipper(["--dry-run", "-c", conf])
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("Unsupported timezone 'JST'", r.stdout + r.stderr)

@@ -84,6 +84,18 @@ TEST_CASE("json: keep_time_key keeps the field in place; nested values; duplicat
         R"({"big":18446744073709551615,"neg":-5})");
 }
 
+TEST_CASE("json: keys and strings with and without escapes, empty ones, in nested values") {
+  auto p = make_parser("json");
+  auto r = run(*p, R"({"k\u0065y":"v","":"","q":"a\"b","e":"\\","n":{"x\ty":["","s\n"]},"z":"end"})");
+  REQUIRE(ok(r));
+  CHECK(r.record == R"({"key":"v","":"","q":"a\"b","e":"\\","n":{"x\ty":["","s\n"]},"z":"end"})");
+  // A key that only looks like the time key once unescaped is the time key.
+  auto t = make_parser("json", {{"time_format", "%Y-%m-%dT%H:%M:%S%z"}});
+  auto tr = run(*t, R"({"ti\u006de":"2020-06-01T10:00:00Z","m":"x"})");
+  REQUIRE(ok(tr));
+  CHECK(tr.record == R"({"m":"x"})");
+}
+
 TEST_CASE("json: estimate_current_event false without time is no match; arrays expand") {
   auto p = make_parser("json", {{"estimate_current_event", "false"}});
   CHECK(no_match(run(*p, R"({"a":1})")));
