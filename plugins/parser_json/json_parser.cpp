@@ -185,9 +185,17 @@ class JsonParser : public Parser {
     return field.unescaped_key().get(key);
   }
   static simdjson::error_code string_value(od::value& v, std::string_view& s) {
+    // The token runs from the opening quote to the next structural character: the closing
+    // quote is its last non-blank byte.
     std::string_view token = v.raw_json_token();
-    if (!token.empty() && token[0] == '"' && plain_string_at(token.data() + 1, s))
-      return simdjson::SUCCESS;
+    size_t end = token.find_last_not_of(" \t\r\n");
+    if (end != std::string_view::npos && end > 0 && token[0] == '"' && token[end] == '"') {
+      std::string_view content = token.substr(1, end - 1);
+      if (std::memchr(content.data(), '\\', content.size()) == nullptr) {
+        s = content;
+        return simdjson::SUCCESS;
+      }
+    }
     return v.get_string().get(s);
   }
 
