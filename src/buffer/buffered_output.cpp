@@ -579,6 +579,9 @@ void BufferedOutput::handle_write_error(const Chunk& chunk, const Status& st, bo
   }
   buffer_->takeback(id);
   ++rollback_count_;
+  // A failure ends a forced flush (SIGUSR1, shutdown): from here the retry schedule decides, as
+  // Fluentd's flush-all loop stops once a retry state exists.
+  force_flush_ = false;
   double now = wall_now();
   std::unique_lock lock(mu_);
   if (!retry_)
