@@ -5,7 +5,7 @@
 #include "config/schema.hpp"
 #include "engine/metrics_registry.hpp"
 #include "engine/registry.hpp"
-#include "plugins/in_prometheus/base_labels.hpp"
+#include "plugins/in_prometheus/monitor_input.hpp"
 
 namespace shipper::in_prometheus_monitor {
 
@@ -13,29 +13,17 @@ struct Params {
   config::Duration interval{5};
   config::FreeFormSection labels;
   static void describe(config::Schema<Params>& s) {
-    s.param("interval", &Params::interval)
-        .help("refresh interval of the Ruby plugin; shipper reads the values at each scrape");
-    s.free_form_section("labels", &Params::labels).help("labels added to every metric");
-    s.validate([](const Params& p, const config::Element& e, config::BindContext& ctx) {
-      prometheus::check_static_labels(p.labels, "prometheus_monitor", e, ctx);
-    });
+    prometheus::describe_monitor_params(s, "prometheus_monitor");
   }
 };
 
-class PrometheusMonitor : public Input {
+class PrometheusMonitor : public prometheus::MonitorInput {
  public:
   using Params = in_prometheus_monitor::Params;
-  PrometheusMonitor(Params p, PluginContext& ctx)
-      : base_(prometheus::base_labels(p.labels, ctx)), directory_(ctx.directory) {}
-
-  Status start() override {
-    collector_ = metrics::CollectorHandle([this](metrics::MetricsText& m) { collect(m); });
-    return Status::ok();
-  }
-  void stop() override { collector_.reset(); }
+  PrometheusMonitor(Params p, PluginContext& ctx) : MonitorInput(p.labels, ctx) {}
 
  private:
-  void collect(metrics::MetricsText& m) const {
+  void collect(metrics::MetricsText& m) const override {
     using metrics::MetricType;
     auto& newest = m.family("fluentd_status_buffer_newest_timekey", MetricType::kGauge,
                             "Newest timekey in buffer.");
@@ -63,10 +51,6 @@ class PrometheusMonitor : public Input {
       if (auto v = r.get("buffer_oldest_timekey")) oldest.add(l, *v);
     }
   }
-
-  metrics::Labels base_;
-  const PluginDirectory* directory_;
-  metrics::CollectorHandle collector_;
 };
 
 }  // namespace shipper::in_prometheus_monitor

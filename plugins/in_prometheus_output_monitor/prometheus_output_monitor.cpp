@@ -7,7 +7,7 @@
 #include "config/schema.hpp"
 #include "engine/metrics_registry.hpp"
 #include "engine/registry.hpp"
-#include "plugins/in_prometheus/base_labels.hpp"
+#include "plugins/in_prometheus/monitor_input.hpp"
 
 namespace shipper::in_prometheus_output_monitor {
 
@@ -16,14 +16,9 @@ struct Params {
   bool gauge_all = true;
   config::FreeFormSection labels;
   static void describe(config::Schema<Params>& s) {
-    s.param("interval", &Params::interval)
-        .help("refresh interval of the Ruby plugin; shipper reads the values at each scrape");
     s.param("gauge_all", &Params::gauge_all)
         .help("expose cumulative numbers as gauges (true) or counters (false)");
-    s.free_form_section("labels", &Params::labels).help("labels added to every metric");
-    s.validate([](const Params& p, const config::Element& e, config::BindContext& ctx) {
-      prometheus::check_static_labels(p.labels, "prometheus_output_monitor", e, ctx);
-    });
+    prometheus::describe_monitor_params(s, "prometheus_output_monitor");
   }
 };
 
@@ -66,22 +61,14 @@ constexpr Spec kSpecs[] = {
      true},
 };
 
-class PrometheusOutputMonitor : public Input {
+class PrometheusOutputMonitor : public prometheus::MonitorInput {
  public:
   using Params = in_prometheus_output_monitor::Params;
   PrometheusOutputMonitor(Params p, PluginContext& ctx)
-      : base_(prometheus::base_labels(p.labels, ctx)),
-        gauge_all_(p.gauge_all),
-        directory_(ctx.directory) {}
-
-  Status start() override {
-    collector_ = metrics::CollectorHandle([this](metrics::MetricsText& m) { collect(m); });
-    return Status::ok();
-  }
-  void stop() override { collector_.reset(); }
+      : MonitorInput(p.labels, ctx), gauge_all_(p.gauge_all) {}
 
  private:
-  void collect(metrics::MetricsText& m) const {
+  void collect(metrics::MetricsText& m) const override {
     using metrics::MetricType;
     constexpr size_t n = std::size(kSpecs);
     metrics::Family* families[n];
@@ -108,10 +95,7 @@ class PrometheusOutputMonitor : public Input {
     }
   }
 
-  metrics::Labels base_;
   bool gauge_all_;
-  const PluginDirectory* directory_;
-  metrics::CollectorHandle collector_;
 };
 
 }  // namespace shipper::in_prometheus_output_monitor

@@ -5,7 +5,7 @@
 #include "config/schema.hpp"
 #include "engine/metrics_registry.hpp"
 #include "engine/registry.hpp"
-#include "plugins/in_prometheus/base_labels.hpp"
+#include "plugins/in_prometheus/monitor_input.hpp"
 
 namespace shipper::in_prometheus_tail_monitor {
 
@@ -13,29 +13,17 @@ struct Params {
   config::Duration interval{5};
   config::FreeFormSection labels;
   static void describe(config::Schema<Params>& s) {
-    s.param("interval", &Params::interval)
-        .help("refresh interval of the Ruby plugin; shipper reads the values at each scrape");
-    s.free_form_section("labels", &Params::labels).help("labels added to every metric");
-    s.validate([](const Params& p, const config::Element& e, config::BindContext& ctx) {
-      prometheus::check_static_labels(p.labels, "prometheus_tail_monitor", e, ctx);
-    });
+    prometheus::describe_monitor_params(s, "prometheus_tail_monitor");
   }
 };
 
-class PrometheusTailMonitor : public Input {
+class PrometheusTailMonitor : public prometheus::MonitorInput {
  public:
   using Params = in_prometheus_tail_monitor::Params;
-  PrometheusTailMonitor(Params p, PluginContext& ctx)
-      : base_(prometheus::base_labels(p.labels, ctx)), directory_(ctx.directory) {}
-
-  Status start() override {
-    collector_ = metrics::CollectorHandle([this](metrics::MetricsText& m) { collect(m); });
-    return Status::ok();
-  }
-  void stop() override { collector_.reset(); }
+  PrometheusTailMonitor(Params p, PluginContext& ctx) : MonitorInput(p.labels, ctx) {}
 
  private:
-  void collect(metrics::MetricsText& m) const {
+  void collect(metrics::MetricsText& m) const override {
     using metrics::MetricType;
     auto& position =
         m.family("fluentd_tail_file_position", MetricType::kGauge, "Current position of file.");
@@ -69,10 +57,6 @@ class PrometheusTailMonitor : public Input {
       }
     }
   }
-
-  metrics::Labels base_;
-  const PluginDirectory* directory_;
-  metrics::CollectorHandle collector_;
 };
 
 }  // namespace shipper::in_prometheus_tail_monitor
