@@ -15,7 +15,7 @@ namespace shipper::filter_record_transformer {
 
 enum class RubyOp {
   kConst,  // a literal (`constant`)
-  kTag,    // the variables Fluentd's RubyPlaceholderExpander defines
+  kTag,    // kTag … kTagSuffix: the variables Fluentd's RubyPlaceholderExpander defines
   kTime,
   kRecord,
   kHostname,

@@ -268,7 +268,11 @@ class RubyParser {
     if (lex_.at_number()) return constant(lex_.number());
     size_t at = lex_.pos();
     std::string id = lex_.ident();
-    if (id.empty()) return fail("`" + std::string(lex_.rest_word()) + "` is not supported");
+    if (id.empty()) {
+      std::string message = "`";  // built by appends: `"`" + …` trips GCC 12's -Wrestrict
+      message.append(lex_.rest_word());
+      return fail(message + "` is not supported");
+    }
     if (id == "nil") return constant(Val::nil());
     if (id == "true" || id == "false") {
       Val v;

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/json_escape.hpp"
+
 namespace shipper::in_monitor_agent {
 
 namespace {
@@ -18,44 +20,6 @@ std::string ruby_float(double d) {
   std::string s(buf, r.ptr);
   if (s.find_first_of(".en") == std::string::npos) s += ".0";
   return s;
-}
-
-void json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (c < 0x20) {
-          char esc[8];
-          std::snprintf(esc, sizeof esc, "\\u%04x", c);
-          out += esc;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
 }
 
 void indent(std::string& out, int depth) {
@@ -112,7 +76,7 @@ void InfoValue::write_json(std::string& out, bool pretty, int depth) const {
       out += ruby_float(std::get<double>(v_));
       return;
     case 4:
-      json_string(out, std::get<std::string>(v_));
+      append_json_string(std::get<std::string>(v_), out);
       return;
     case 5: {
       const auto& a = std::get<Array>(v_);
@@ -140,7 +104,7 @@ void InfoValue::write_json(std::string& out, bool pretty, int depth) const {
       for (size_t i = 0; i < o.size(); ++i) {
         if (i) out += ',';
         if (pretty) out += '\n', indent(out, depth + 1);
-        json_string(out, o[i].first);
+        append_json_string(o[i].first, out);
         out += pretty ? ": " : ":";
         o[i].second.write_json(out, pretty, depth + 1);
       }

@@ -1,6 +1,7 @@
 // parser_apache2: Apache's combined log with typed fields (spec §3.9): "-" becomes null for
 // host/user/size/referer/agent, code and size are integers.
 #include "engine/parser_base.hpp"
+#include "engine/regexp_record.hpp"
 #include "engine/registry.hpp"
 #include "plugins/parser_apache2/apache2_params.hpp"
 
@@ -13,24 +14,17 @@ constexpr const char* kApache2 =
     "\\\\.)*)\" \"(?<agent>(?:[^\\\"]|\\\\.)*)\")?$";
 }
 
-class Apache2Parser : public Parser {
+class Apache2Parser : public RegexpRecordParser {
  public:
   using Params = parser_apache2::Params;
-  Apache2Parser(Params p, PluginContext&) : core_(p), re_(kApache2, {}) {}
+  Apache2Parser(Params p, PluginContext&) : RegexpRecordParser(p, kApache2, {}) {}
 
+  // Fluentd's apache2 parser builds the record itself rather than from the groups as they are:
+  // fixed key order, "-" as nil, code and size as integers.
   ParseResult parse(std::string_view text, EventTime& time, MsgpackWriter& w) override {
     if (!re_.match(text, groups_)) return not_matched();
-    auto g = [&](const char* name) -> std::optional<std::string_view> {
-      for (const auto& [n, i] : re_.named_groups()) {
-        if (n == name) {
-          if (groups_[i].data() == nullptr) return std::nullopt;
-          return std::string_view(groups_[i].data(), groups_[i].size());
-        }
-      }
-      return std::nullopt;
-    };
     std::string err;
-    auto t = g("time");
+    auto t = group("time");
     if (!core_.parse_time(ScalarValue::string(t.value_or("")), time, &err)) return parse_error(err);
     MapBuilder map(w);
     auto dash_nil = [&](const char* key, std::optional<std::string_view> v) {
@@ -40,30 +34,30 @@ class Apache2Parser : public Parser {
       else
         core_.write_value(w, key, ScalarValue::string(*v));
     };
-    dash_nil("host", g("host"));
-    dash_nil("user", g("user"));
+    dash_nil("host", group("host"));
+    dash_nil("user", group("user"));
     map.key("method");
-    core_.write_value(w, "method", ScalarValue::string(g("method").value_or("")));
+    core_.write_value(w, "method", ScalarValue::string(group("method").value_or("")));
     map.key("path");
-    if (auto p = g("path"))
+    if (auto p = group("path"))
       core_.write_value(w, "path", ScalarValue::string(*p));
     else
       w.nil();
-    auto code = g("code");
+    auto code = group("code");
     int64_t c = code ? ruby_to_i(*code) : 0;
     map.key("code");
     if (c == 0)
       w.nil();
     else
       w.integer(c);
-    auto size = g("size");
+    auto size = group("size");
     map.key("size");
     if (!size || *size == "-")
       w.nil();
     else
       w.integer(ruby_to_i(*size));
-    dash_nil("referer", g("referer"));
-    dash_nil("agent", g("agent"));
+    dash_nil("referer", group("referer"));
+    dash_nil("agent", group("agent"));
     if (core_.keep_time_key()) {
       map.key("time");
       w.str(t.value_or(""));
@@ -71,11 +65,6 @@ class Apache2Parser : public Parser {
     map.finish();
     return parse_ok(true);
   }
-
- private:
-  ParserCore core_;
-  RubyRegex re_;
-  std::vector<re2::StringPiece> groups_;
 };
 
 }  // namespace shipper::parser_apache2

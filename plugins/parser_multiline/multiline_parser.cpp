@@ -63,19 +63,15 @@ void Params::validate_multiline(const Params& p, const config::Element& e,
     fail("No named captures");
 }
 
-class MultilineParser : public Parser {
+class MultilineParser : public RegexpRecordParser {
  public:
   using Params = parser_multiline::Params;
   MultilineParser(Params p, PluginContext&)
-      : core_(p), re_(joined_formats(p), {false, true, false}) {
+      : RegexpRecordParser(p, joined_formats(p), {false, true, false}) {
     if (p.format_firstline) {
       if (auto body = slash_body(*p.format_firstline))
         firstline_.emplace(*body, RubyRegexOptions{});
     }
-  }
-
-  ParseResult parse(std::string_view text, EventTime& time, MsgpackWriter& w) override {
-    return parse_with_regex(re_, core_, text, time, w, groups_);
   }
 
   // Every match of the joined regexp is an event; a remainder that does not match is reported
@@ -112,10 +108,7 @@ class MultilineParser : public Parser {
   }
 
  private:
-  ParserCore core_;
-  RubyRegex re_;
   std::optional<RubyRegex> firstline_;
-  std::vector<re2::StringPiece> groups_;
 };
 
 }  // namespace shipper::parser_multiline

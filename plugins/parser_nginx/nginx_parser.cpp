@@ -6,20 +6,12 @@
 
 namespace shipper::parser_nginx {
 
-class NginxParser : public Parser {
+class NginxParser : public RegexpRecordParser {
  public:
   using Params = parser_nginx::Params;
   NginxParser(Params p, PluginContext&)
-      : core_(p),
-        re_(p.expression.source, {p.expression.ignore_case, p.expression.multiline, false}) {}
-  ParseResult parse(std::string_view text, EventTime& time, MsgpackWriter& w) override {
-    return parse_with_regex(re_, core_, text, time, w, groups_);
-  }
-
- private:
-  ParserCore core_;
-  RubyRegex re_;
-  std::vector<re2::StringPiece> groups_;
+      : RegexpRecordParser(p, p.expression.source,
+                           {p.expression.ignore_case, p.expression.multiline, false}) {}
 };
 
 }  // namespace shipper::parser_nginx

@@ -7,22 +7,14 @@
 
 namespace shipper::parser_regexp {
 
-class RegexpParser : public Parser {
+class RegexpParser : public RegexpRecordParser {
  public:
   using Params = parser_regexp::Params;
+  // The deprecated ignorecase / multiline parameters add to the pattern's own /i and /m flags.
   RegexpParser(Params p, PluginContext&)
-      : core_(p),
-        re_(p.expression.source, {p.expression.ignore_case || p.ignorecase,
-                                  p.expression.multiline || p.multiline, false}) {}
-
-  ParseResult parse(std::string_view text, EventTime& time, MsgpackWriter& w) override {
-    return parse_with_regex(re_, core_, text, time, w, groups_);
-  }
-
- private:
-  ParserCore core_;
-  RubyRegex re_;
-  std::vector<re2::StringPiece> groups_;
+      : RegexpRecordParser(p, p.expression.source,
+                           {p.expression.ignore_case || p.ignorecase,
+                            p.expression.multiline || p.multiline, false}) {}
 };
 
 }  // namespace shipper::parser_regexp

@@ -63,56 +63,31 @@ class SyslogParser : public Parser {
 
   ParseResult write(const RubyRegex& re, std::string_view, EventTime& time, MsgpackWriter& w) {
     // RFC 5424: "-" as the time means none; the fractionless form is the fallback format.
-    int ti = index_of(re, "time");
-    std::string_view t(groups_[ti].data(), groups_[ti].size());
-    if (t == "-") return write_fields(re, core_, time, w, true);
+    if (named_group(re, groups_, "time").value_or("") == "-")
+      return write_fields(re, core_, time, w, true);
     ParseResult r = write_fields(re, core5424_, time, w);
     if (r.code == ParseResult::Code::kInvalidTime)
       r = write_fields(re, core5424_fallback_, time, w);
     return r;
   }
 
-  static int index_of(const RubyRegex& re, std::string_view name) {
-    for (const auto& [n, i] : re.named_groups())
-      if (n == name) return i;
-    return 0;
-  }
-
-  // Like write_regex_record, with pri as an integer (only with_priority) and the message's
-  // trailing newline removed.
+  // The plain regexp record, except: pri is an integer and only kept with with_priority, the
+  // message loses its trailing newline, and the "time" group is the time even without time_key.
   ParseResult write_fields(const RubyRegex& re, const ParserCore& core, EventTime& time,
                            MsgpackWriter& w, bool skip_time = false) {
-    size_t mark = w.size();
-    MapBuilder map(w);
-    bool has_time = false;
-    for (const auto& [name, index] : re.named_groups()) {
-      const re2::StringPiece& g = groups_[index];
-      if (g.data() == nullptr) continue;
-      std::string_view v(g.data(), g.size());
+    auto role = [&](const std::string& name, std::string_view& v, MapBuilder& map) {
       if (name == "pri") {
-        if (!with_priority_) continue;
+        if (!with_priority_) return GroupRole::kSkip;
         map.key(name);
         w.integer(ruby_to_i(v));
-        continue;
+        return GroupRole::kWritten;
       }
       if (name == "message" && !v.empty() && v.back() == '\n') v.remove_suffix(1);
-      if (core.is_time_key(name) || (name == "time" && !core.time_key())) {
-        if (skip_time) continue;
-        std::string err;
-        if (!core.parse_time(ScalarValue::string(v), time, &err)) {
-          w.buffer().resize(mark);
-          return parse_error(err);
-        }
-        has_time = true;
-        if (!core.keep_time_key()) continue;
-      }
-      map.key(name);
-      core.write_value(w, name, ScalarValue::string(v));
-    }
-    map.finish();
-    ParseResult r = core.finish(has_time);
-    if (r.code != ParseResult::Code::kOk) w.buffer().resize(mark);
-    return r;
+      if (core.is_time_key(name) || (name == "time" && !core.time_key()))
+        return skip_time ? GroupRole::kSkip : GroupRole::kTime;
+      return GroupRole::kField;
+    };
+    return write_regex_record(re, core, groups_, time, w, role);
   }
 
   ParserCore core_;

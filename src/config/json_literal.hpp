@@ -9,6 +9,10 @@
 
 namespace shipper::config {
 
+// Ruby's JSON parser refuses documents nested deeper than this (max_nesting); both the scan and
+// json_compact enforce it.
+inline constexpr size_t kJsonMaxNesting = 100;
+
 struct JsonScan {
   bool complete = false;  // a whole JSON value was found
   size_t end = 0;         // offset just past the value (or where scanning stopped)
@@ -31,8 +35,5 @@ bool json_compact(std::string_view json, std::string* out, std::string* error);
 
 // Ruby's Float#to_s: shortest round-trip digits, "1.0", "1.0e+20", "1.0e-05".
 std::string ruby_float_to_s(double v);
-
-// Appends `s` as a JSON string body (without quotes), escaped as Ruby's JSON generator does.
-void json_escape_append(std::string& out, std::string_view s);
 
 }  // namespace shipper::config

@@ -14,6 +14,7 @@
 
 #include "config/embedded_ruby.hpp"
 #include "config/json_literal.hpp"
+#include "core/json_escape.hpp"
 
 namespace shipper::config {
 
@@ -165,7 +166,7 @@ struct Loader {
         if (!first) out += ',';
         first = false;
         out += '"';
-        json_escape_append(out, scalar_of(k).text);
+        append_json_escaped(scalar_of(k).text, out);
         out += "\":" + to_json(v);
       }
       return out + "}";
@@ -185,7 +186,7 @@ struct Loader {
         return s.text;
       case Scalar::kString: {
         std::string out = "\"";
-        json_escape_append(out, s.text);
+        append_json_escaped(s.text, out);
         return out + "\"";
       }
     }

@@ -5,14 +5,13 @@
 #include <string>
 #include <string_view>
 
+#include "core/json_escape.hpp"  // append_json_string
+
 namespace shipper {
 
 // Appends the JSON text of the one msgpack object at the start of `msgpack`. False when the bytes
 // are malformed (then `out` holds a partial text the caller should discard).
 bool append_msgpack_as_json(std::string_view msgpack, std::string& out);
-
-// Appends `s` as a JSON string literal (with the quotes).
-void append_json_string(std::string_view s, std::string& out);
 
 // Ruby's Float#to_s: shortest round-trip digits, ".0" for whole numbers, exponent form outside
 // 1e-4 <= |v| < 1e16 ("1.0e+16", "1.0e-05").

@@ -2,32 +2,24 @@
 
 namespace shipper {
 
+std::optional<std::string_view> named_group(const RubyRegex& re,
+                                            const std::vector<re2::StringPiece>& groups,
+                                            std::string_view name) {
+  for (const auto& [n, i] : re.named_groups()) {
+    if (n != name) continue;
+    if (groups[i].data() == nullptr) return std::nullopt;
+    return std::string_view(groups[i].data(), groups[i].size());
+  }
+  return std::nullopt;
+}
+
 ParseResult write_regex_record(const RubyRegex& re, const ParserCore& core,
                                const std::vector<re2::StringPiece>& groups, EventTime& time,
                                MsgpackWriter& w) {
-  size_t mark = w.size();
-  MapBuilder map(w);
-  bool has_time = false;
-  for (const auto& [name, index] : re.named_groups()) {
-    const re2::StringPiece& g = groups[index];
-    if (g.data() == nullptr) continue;  // the group did not take part in the match
-    ScalarValue v = ScalarValue::string(std::string_view(g.data(), g.size()));
-    if (core.is_time_key(name)) {
-      std::string err;
-      if (!core.parse_time(v, time, &err)) {
-        w.buffer().resize(mark);
-        return parse_error(err);
-      }
-      has_time = true;
-      if (!core.keep_time_key()) continue;
-    }
-    map.key(name);
-    core.write_value(w, name, v);
-  }
-  map.finish();
-  ParseResult r = core.finish(has_time);
-  if (r.code != ParseResult::Code::kOk) w.buffer().resize(mark);
-  return r;
+  return write_regex_record(re, core, groups, time, w,
+                            [&](const std::string& name, std::string_view&, MapBuilder&) {
+                              return core.is_time_key(name) ? GroupRole::kTime : GroupRole::kField;
+                            });
 }
 
 ParseResult parse_with_regex(const RubyRegex& re, const ParserCore& core, std::string_view text,

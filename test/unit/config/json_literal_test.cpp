@@ -72,3 +72,14 @@ TEST_CASE("Ruby Float#to_s") {
   CHECK(ruby_float_to_s(1.25e-7) == "1.25e-07");
   CHECK(ruby_float_to_s(0.1) == "0.1");
 }
+
+TEST_CASE("JSON literal: strings are re-escaped as Ruby's JSON.dump writes them") {
+  // Escapes are decoded and written back in the one form Ruby uses: named escapes for \b \f \n
+  // \r \t, \u00XX for other control characters, '/' and non-ASCII raw.
+  CHECK(compact(R"(["\u0001\u001F\/\b\f\n\r\t\"\\"])") == R"(["\u0001\u001f/\b\f\n\r\t\"\\"])");
+  CHECK(compact(R"(["\u00e9\u20ac\ud83d\ude00", "é"])") ==
+        "[\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\",\"\xc3\xa9\"]");
+  CHECK(compact(R"({"k\u0000": "\u007f"})") == "{\"k\\u0000\":\"\x7f\"}");
+  // Invalid UTF-8 inside a JSON string is passed through, as in record output.
+  CHECK(compact("[\"\xff\xc3\"]") == "[\"\xff\xc3\"]");
+}
