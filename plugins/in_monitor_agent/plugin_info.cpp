@@ -9,19 +9,6 @@ namespace shipper::in_monitor_agent {
 
 namespace {
 
-const char* category(config::PluginKind kind) {
-  switch (kind) {
-    case config::PluginKind::kInput:
-      return "input";
-    case config::PluginKind::kOutput:
-      return "output";
-    case config::PluginKind::kFilter:
-      return "filter";
-    default:
-      return "unknown";
-  }
-}
-
 // Output statistics in Fluentd's order (Output#statistics, then the buffer's).
 constexpr const char* kOutputStatistics[] = {
     "emit_records",
@@ -107,7 +94,7 @@ InfoValue plugin_info(const PluginEntry& entry, const InfoOptions& opt) {
   };
 
   obj.set("plugin_id", ctx.id);
-  obj.set("plugin_category", category(ctx.kind));
+  obj.set("plugin_category", config::plugin_kind_name(ctx.kind));
   obj.set("type", ctx.type);
   if (opt.with_config) obj.set("config", plugin_config(ctx));
   obj.set("output_plugin", output);

@@ -66,19 +66,6 @@ inline metrics::Labels base_labels(const config::FreeFormSection& labels,
   return out;
 }
 
-inline const char* category_name(config::PluginKind kind) {
-  switch (kind) {
-    case config::PluginKind::kInput:
-      return "input";
-    case config::PluginKind::kOutput:
-      return "output";
-    case config::PluginKind::kFilter:
-      return "filter";
-    default:
-      return "other";
-  }
-}
-
 inline metrics::Labels with(metrics::Labels base,
                             std::initializer_list<std::pair<const char*, std::string>> more) {
   for (const auto& [k, v] : more) base.emplace_back(k, v);

@@ -42,7 +42,7 @@ class PrometheusMonitor : public prometheus::MonitorInput {
       entry.plugin->report(r);
       metrics::Labels l =
           prometheus::with(base_, {{"plugin_id", entry.ctx->id},
-                                   {"plugin_category", prometheus::category_name(entry.ctx->kind)},
+                                   {"plugin_category", config::plugin_kind_name(entry.ctx->kind)},
                                    {"type", entry.ctx->type}});
       if (auto v = r.get("buffer_queue_length")) queue_length.add(l, *v);
       if (auto v = r.get("buffer_total_queued_size")) total_bytes.add(l, *v);
