@@ -83,6 +83,20 @@ class Filter : public Plugin {
     kReplaced,   // the filtered events are in `out` (possibly none: all dropped)
   };
   virtual Outcome filter(const EventBatch& in, EventBatch& out) = 0;
+
+  // Fluentd's filter statistics: the events that left the filter, counted by the router once
+  // per batch. A filter that reports more calls this base version too.
+  void count_passed(const EventBatch& passed) {
+    emit_records_.add(passed.count);
+    emit_size_.add(passed.entries.size());
+  }
+  void report(PluginReport& r) const override {
+    r.set("emit_records", static_cast<double>(emit_records_.get()));
+    r.set("emit_size", static_cast<double>(emit_size_.get()));
+  }
+
+ private:
+  Counter emit_records_, emit_size_;
 };
 
 class Output : public Plugin {
@@ -91,6 +105,22 @@ class Output : public Plugin {
   virtual Status emit(const EventBatch& batch) = 0;
   // SIGUSR1: enqueue and flush every buffered chunk now.
   virtual void flush_all() {}
+
+  // Fluentd's emit statistics for outputs without a buffer, counted by the router once per
+  // accepted batch; buffered outputs report their own (and override report()).
+  void count_taken(const EventBatch& taken) {
+    emit_count_.add();
+    emit_records_.add(taken.count);
+    emit_size_.add(taken.entries.size());
+  }
+  void report(PluginReport& r) const override {
+    r.set("emit_records", static_cast<double>(emit_records_.get()));
+    r.set("emit_size", static_cast<double>(emit_size_.get()));
+    r.set("emit_count", static_cast<double>(emit_count_.get()));
+  }
+
+ private:
+  Counter emit_count_, emit_records_, emit_size_;
 };
 
 struct ParseResult {

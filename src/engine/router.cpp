@@ -116,12 +116,14 @@ Status Router::deliver(const Route& route, const EventBatch& batch) {
       current = &out;
       if (out.empty()) return Status::ok();  // every event dropped
     }
+    f->count_passed(*current);
   }
   if (!route.output) {
     no_match(*current);
     return Status::ok();
   }
   Status s = route.output->emit(*current);
+  if (s.is_ok()) route.output->count_taken(*current);
   if (s.is_ok() || s.code() == StatusCode::kBufferFull) return s;
   return on_output_error(*current, s);
 }

@@ -131,6 +131,9 @@ class MonitorAgentTest(ShipperTestCase):
         self.assertGreater(inp["emit_size"], 0)
         flt = by_id(self.mon_port, "grep_all")
         self.assertEqual(flt["plugin_category"], "filter")
+        # Filters count what they passed on (every record matches the grep).
+        self.assertEqual(flt["emit_records"], n)
+        self.assertGreater(flt["emit_size"], 0)
 
         # Destination down: retries grow, chunks wait in the buffer, `retry` has Ruby times.
         self.sink.close()
