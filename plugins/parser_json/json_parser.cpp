@@ -191,7 +191,8 @@ class JsonParser : public Parser {
     size_t end = token.find_last_not_of(" \t\r\n");
     if (end != std::string_view::npos && end > 0 && token[0] == '"' && token[end] == '"') {
       std::string_view content = token.substr(1, end - 1);
-      if (std::memchr(content.data(), '\\', content.size()) == nullptr) {
+      // From the end: docker's `log` values end in an escaped newline, found at once.
+      if (::memrchr(content.data(), '\\', content.size()) == nullptr) {
         s = content;
         return simdjson::SUCCESS;
       }
