@@ -27,9 +27,35 @@ class MsgpackWriter {
 
   void map_header(uint32_t n) { packer_.pack_map(n); }
   void array_header(uint32_t n) { packer_.pack_array(n); }
+  // Header and body in one growth of the buffer: this is the hottest call of every parser.
+  // The header forms are msgpack-cxx's (fixstr, str8, str16, str32).
   void str(std::string_view s) {
-    packer_.pack_str(static_cast<uint32_t>(s.size()));
-    packer_.pack_str_body(s.data(), static_cast<uint32_t>(s.size()));
+    const size_t n = s.size();
+    std::string& out = *sink_.out;
+    const size_t at = out.size();
+    size_t head;
+    if (n < 32) {
+      head = 1;
+      out.resize(at + head + n);
+      out[at] = static_cast<char>(0xa0 | n);
+    } else if (n < 256) {
+      head = 2;
+      out.resize(at + head + n);
+      out[at] = static_cast<char>(0xd9);
+      out[at + 1] = static_cast<char>(n);
+    } else if (n < 65536) {
+      head = 3;
+      out.resize(at + head + n);
+      out[at] = static_cast<char>(0xda);
+      out[at + 1] = static_cast<char>(n >> 8);
+      out[at + 2] = static_cast<char>(n);
+    } else {
+      head = 5;
+      out.resize(at + head + n);
+      out[at] = static_cast<char>(0xdb);
+      for (int i = 0; i < 4; ++i) out[at + 1 + i] = static_cast<char>(n >> (24 - 8 * i));
+    }
+    if (n) std::memcpy(out.data() + at + head, s.data(), n);
   }
   void bin(std::string_view s) {
     packer_.pack_bin(static_cast<uint32_t>(s.size()));
