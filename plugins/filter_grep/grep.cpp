@@ -13,40 +13,6 @@
 #include "plugins/filter_record_transformer/error_events.hpp"
 
 namespace shipper::filter_grep {
-namespace {
-
-// Ruby's String#scrub('?'): every invalid UTF-8 byte becomes '?'.
-std::string scrub_question(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    size_t n = utf8_sequence_length(s, i);
-    if (n == 0) {
-      out += '?';
-      ++i;
-    } else {
-      out.append(s, i, n);
-      i += n;
-    }
-  }
-  return out;
-}
-
-bool valid_utf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t n = utf8_sequence_length(s, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
-
-}  // namespace
 
 class GrepFilter : public Filter {
  public:
@@ -125,8 +91,8 @@ class GrepFilter : public Filter {
         }
         break;
     }
-    if (!valid_utf8(subject)) {
-      text = scrub_question(subject);
+    if (!is_valid_utf8(subject)) {
+      text = scrub_utf8(subject, "?");
       subject = text;
     }
     return r.regex.search(subject) ? Match::kYes : Match::kNo;

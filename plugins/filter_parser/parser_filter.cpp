@@ -14,34 +14,6 @@
 namespace shipper::filter_parser {
 namespace {
 
-bool valid_utf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    if (static_cast<unsigned char>(s[i]) < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t n = utf8_sequence_length(s, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
-
-std::string scrub_question(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size();) {
-    size_t n = utf8_sequence_length(s, i);
-    if (n == 0) {
-      out += '?';
-      ++i;
-    } else {
-      out.append(s, i, n);
-      i += n;
-    }
-  }
-  return out;
-}
-
 // Collects every result of one parse_all call with the byte range of its record.
 class Collector : public Parser::Sink {
  public:
@@ -115,8 +87,8 @@ class ParserFilter : public Filter {
       }
       std::string_view text = raw.data;
       std::string scrubbed;
-      if (p_.replace_invalid_sequence && !valid_utf8(text)) {
-        scrubbed = scrub_question(text);
+      if (p_.replace_invalid_sequence && !is_valid_utf8(text)) {
+        scrubbed = scrub_utf8(text, "?");
         text = scrubbed;
       }
       collector_.reset();

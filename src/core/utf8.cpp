@@ -33,7 +33,20 @@ size_t utf8_sequence_length(std::string_view s, size_t i) {
   return n;
 }
 
-std::string scrub_utf8(std::string_view s) {
+size_t first_invalid_utf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t n = utf8_sequence_length(s, i);
+    if (n == 0) return i;
+    i += n;
+  }
+  return std::string_view::npos;
+}
+
+std::string scrub_utf8(std::string_view s, std::string_view replacement) {
   std::string out;
   out.reserve(s.size() + 8);
   size_t i = 0;
@@ -43,7 +56,7 @@ std::string scrub_utf8(std::string_view s) {
       out.append(s.data() + i, n);
       i += n;
     } else {
-      out += "\xef\xbf\xbd";
+      out += replacement;
       ++i;
     }
   }
