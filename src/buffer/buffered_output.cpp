@@ -352,9 +352,6 @@ Status BufferedOutput::emit(const EventBatch& batch) {
         "a chunk can't be written by buffer chunk overflow: " + std::to_string(oversized) +
         " event(s) larger than chunk_limit_size " + std::to_string(buffer_->chunk_limit_size()) +
         " bytes were dropped tag=\"" + batch.tag + "\"");
-  emit_count_.fetch_add(1, std::memory_order_relaxed);
-  emit_records_.fetch_add(batch.count, std::memory_order_relaxed);
-  emit_size_.fetch_add(batch.entries.size(), std::memory_order_relaxed);
   bool wake = immediate;
   if (!wake) {
     std::lock_guard lock(mu_);

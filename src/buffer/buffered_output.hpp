@@ -152,8 +152,6 @@ class BufferedOutput : public Output {
   uint64_t retry_count() const { return retry_count_.load(); }
   uint64_t write_count() const { return write_count_.load(); }
   uint64_t rollback_count() const { return rollback_count_.load(); }
-  uint64_t emit_count() const { return emit_count_.load(); }
-  uint64_t emit_records() const { return emit_records_.load(); }
   // monitor_agent's output fields and buffer statistics, the retry state, flush latency.
   void report(PluginReport& out) const override;
 
@@ -216,9 +214,8 @@ class BufferedOutput : public Output {
   std::vector<std::thread> threads_;
   std::atomic<bool> running_{false};
   std::atomic<bool> stopping_{false};
-  std::atomic<uint64_t> retry_count_{0}, write_count_{0}, rollback_count_{0}, emit_count_{0};
-  std::atomic<uint64_t> emit_records_{0}, emit_size_{0}, slow_flush_count_{0},
-      flushed_retry_count_{0}, flush_time_ms_{0};
+  std::atomic<uint64_t> retry_count_{0}, write_count_{0}, rollback_count_{0};
+  std::atomic<uint64_t> slow_flush_count_{0}, flushed_retry_count_{0}, flush_time_ms_{0};
   // Seconds from taking a chunk off the queue to its commit (write returned, or ack received).
   static constexpr double kFlushLatencyBounds[] = {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
                                                    0.5,   1,     2.5,  5,     10,   30,  60};

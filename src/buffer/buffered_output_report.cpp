@@ -19,9 +19,7 @@ void BufferedOutput::report(PluginReport& out) const {
   out.set("buffer_queue_length", static_cast<double>(bs.queue_length));
   out.set("buffer_total_queued_size", static_cast<double>(bs.stage_bytes + bs.queue_bytes));
   out.set("retry_count", static_cast<double>(retry_count_.load()));
-  out.set("emit_records", static_cast<double>(emit_records_.load()));
-  out.set("emit_size", static_cast<double>(emit_size_.load()));
-  out.set("emit_count", static_cast<double>(emit_count_.load()));
+  Output::report(out);  // emit_records, emit_size, emit_count: counted by the router
   out.set("write_count", static_cast<double>(write_count_.load()));
   out.set("rollback_count", static_cast<double>(rollback_count_.load()));
   out.set("slow_flush_count", static_cast<double>(slow_flush_count_.load()));

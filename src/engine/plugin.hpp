@@ -106,8 +106,8 @@ class Output : public Plugin {
   // SIGUSR1: enqueue and flush every buffered chunk now.
   virtual void flush_all() {}
 
-  // Fluentd's emit statistics for outputs without a buffer, counted by the router once per
-  // accepted batch; buffered outputs report their own (and override report()).
+  // Fluentd's emit statistics, counted by the router once per accepted batch. Outputs that
+  // report more (buffered ones) call this base version too.
   void count_taken(const EventBatch& taken) {
     emit_count_.add();
     emit_records_.add(taken.count);
