@@ -290,6 +290,8 @@ void TailInput::add_watcher(const std::string& path, bool startup) {
     warn_limited(path + " unreadable. It is excluded and would be examined next time.");
     return;
   }
+  // The file's identity is the one opened: the path may have been rotated since the stat.
+  ::fstat(fd, &st);
   w->fd = fd;
   opened_files_.add();
   w->inode = st.st_ino;
@@ -419,19 +421,26 @@ void TailInput::check_rotation(Watcher& w, double now) {
     w.inotify_wd = -1;
   }
   if (!exists) return;
+  int fd = ::open(w.path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  // The new file's identity is the one opened, not the one stat saw: a second rotation between
+  // the two would otherwise leave this watcher holding one file under another's inode.
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    return;
+  }
   if (params_.follow_inodes) {
     bool taken = std::any_of(watchers_.begin(), watchers_.end(), [&](const auto& o) {
       return o.get() != &w && o->inode == static_cast<uint64_t>(st.st_ino) && o->fd >= 0;
     });
     if (taken) {
       // A refresh already follows the new file: this watcher only had the old one.
+      ::close(fd);
       w.unwatch_at = now;
       w.inode = 0;
       return;
     }
   }
-  int fd = ::open(w.path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return;
   w.fd = fd;
   opened_files_.add();
   w.inode = st.st_ino;
