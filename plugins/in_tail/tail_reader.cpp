@@ -174,7 +174,10 @@ bool TailInput::parse_into(Watcher& w, std::string_view text, EventBatch& batch,
     text = converted;
   }
   BatchSink sink(*this, w, batch, text, quiet, at_shutdown);
-  parser_->parse_all(text, sink);
+  if (w.buf.holds(text))
+    parser_->parse_all_in_place(text, w.buf.readable_after(text.data() + text.size()), sink);
+  else
+    parser_->parse_all(text, sink);
   if (quiet && (sink.failed > 0 || sink.added == 0)) {
     batch.entries.resize(size_before);
     batch.count = count_before;
@@ -280,8 +283,6 @@ size_t TailInput::group_allowance(Watcher& w, double now) {
 }
 
 bool TailInput::drain(Watcher& w, double now, int max_batches, bool* more) {
-  static thread_local std::string chunk;
-  if (chunk.size() < kReadChunk) chunk.resize(kReadChunk);
   const size_t read_lines_limit =
       static_cast<size_t>(params_.read_lines_limit > 0 ? params_.read_lines_limit : 1000);
   EventBatch batch;
@@ -331,13 +332,12 @@ bool TailInput::drain(Watcher& w, double now, int max_batches, bool* more) {
         }
         want = static_cast<size_t>(std::min<uint64_t>(kReadChunk, limit - w.throttle_bytes));
       }
-      ssize_t n = ::pread(w.fd, chunk.data(), want, static_cast<off_t>(w.read_offset));
+      ssize_t n = w.buf.read_at(w.fd, want, static_cast<off_t>(w.read_offset));
       if (n <= 0) {
         eof = at_end = true;
         break;
       }
       w.throttle_bytes += static_cast<uint64_t>(n);
-      w.buf.append(chunk.data(), static_cast<size_t>(n));
       w.read_offset += static_cast<uint64_t>(n);
     }
     if (w.skipping_long) {
@@ -347,7 +347,7 @@ bool TailInput::drain(Watcher& w, double now, int max_batches, bool* more) {
         return true;
       }
       size_t drop = static_cast<size_t>(nl - w.buf.data()) + 1;
-      w.buf.erase(0, drop);
+      w.buf.erase_front(drop);
       w.committed += drop;
       w.skipping_long = false;
       if (w.pos) pos_file_.update_pos(w.pos, w.committed);
@@ -380,13 +380,14 @@ bool TailInput::drain(Watcher& w, double now, int max_batches, bool* more) {
     }
     size_t commit = w.joining ? w.join_start : pos;
     w.committed += commit;
-    w.buf.erase(0, commit);
+    w.buf.erase_front(commit);
     w.scanned = pos - commit;
     if (w.joining) w.join_start -= commit;
     if (w.pos && commit > 0) pos_file_.update_pos(w.pos, w.committed);
     if (w.group) GroupThrottle::consumed(*w.group, lines, now);
     if (eof && lines < limit_lines) {
       w.at_eof = at_end;
+      if (at_end) w.buf.release_if_empty();
       return true;
     }
     if (b + 1 == max_batches) *more = true;  // not at the end yet: come back without waiting

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "io/tail/pos_file.hpp"
+#include "plugins/in_tail/read_buffer.hpp"
 
 namespace shipper::in_tail {
 
@@ -45,7 +46,7 @@ struct Watcher {
 
   Relaxed<uint64_t> committed = 0;    // file offset after the last line whose events were emitted
   Relaxed<uint64_t> read_offset = 0;  // file offset up to which bytes are in `buf`
-  std::string buf;                    // bytes [committed, read_offset)
+  ReadBuffer buf;                     // bytes [committed, read_offset)
   size_t scanned = 0;  // bytes of buf already handled (pending pieces beyond `committed`)
   Relaxed<uint64_t> last_size = 0;
   bool skipping_long = false;  // discarding an over-long line until its newline

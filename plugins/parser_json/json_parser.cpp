@@ -26,7 +26,7 @@ class JsonParser : public Parser {
     ParseResult result = not_matched();
     bool first = true;
     run(
-        text,
+        text, 0,
         [&](od::value&, bool is_object) -> MsgpackWriter* { return first ? &record : nullptr; },
         [&](const ParseResult& r, EventTime t) {
           if (first) {
@@ -38,9 +38,12 @@ class JsonParser : public Parser {
     return result;
   }
 
-  void parse_all(std::string_view text, Sink& sink) override {
+  void parse_all(std::string_view text, Sink& sink) override { parse_all_in_place(text, 0, sink); }
+
+  void parse_all_in_place(std::string_view text, size_t readable_after, Sink& sink) override {
     run(
-        text, [&](od::value&, bool) -> MsgpackWriter* { return &sink.record_writer(); },
+        text, readable_after,
+        [&](od::value&, bool) -> MsgpackWriter* { return &sink.record_writer(); },
         [&](const ParseResult& r, EventTime t) { sink.on_result(r, t); });
   }
 
@@ -59,27 +62,34 @@ class JsonParser : public Parser {
   // Parses `text`; for each record asks `writer_for` where to write it and reports the outcome
   // through `done` (a record is complete only when done() gets kOk).
   template <class WriterFor, class Done>
-  void run(std::string_view text, WriterFor&& writer_for, Done&& done) {
+  void run(std::string_view text, size_t readable_after, WriterFor&& writer_for, Done&& done) {
     // simdjson validates UTF-8 (in its first pass over the text); Fluentd's JSON engine does
     // not. A line with invalid bytes is parsed again with each invalid sequence replaced by
     // U+FFFD instead of being dropped.
-    if (run_once(text, writer_for, done) == simdjson::UTF8_ERROR) {
+    if (run_once(text, readable_after, writer_for, done) == simdjson::UTF8_ERROR) {
       std::string clean = scrub_utf8(text);
-      run_once(clean, writer_for, done);
+      run_once(clean, 0, writer_for, done);
     }
   }
 
-  // Returns UTF8_ERROR, without reporting anything, when the text is not valid UTF-8.
-  template <class WriterFor, class Done>
-  simdjson::error_code run_once(std::string_view text, WriterFor&& writer_for, Done&& done) {
-    // simdjson reads up to SIMDJSON_PADDING bytes past the end: copy into a padded buffer.
+  simdjson::padded_string_view padded_copy(std::string_view text) {
     if (padded_.size() < text.size() + simdjson::SIMDJSON_PADDING)
       padded_.resize(text.size() + simdjson::SIMDJSON_PADDING + 256);
     std::memcpy(padded_.data(), text.data(), text.size());
     std::memset(padded_.data() + text.size(), ' ', simdjson::SIMDJSON_PADDING);
+    return simdjson::padded_string_view(padded_.data(), text.size(), padded_.size());
+  }
+
+  // Returns UTF8_ERROR, without reporting anything, when the text is not valid UTF-8.
+  template <class WriterFor, class Done>
+  simdjson::error_code run_once(std::string_view text, size_t readable_after,
+                                WriterFor&& writer_for, Done&& done) {
+    // simdjson reads up to SIMDJSON_PADDING bytes past the end: without that much readable
+    // memory after the text, parse a padded copy.
+    simdjson::padded_string_view input(text.data(), text.size(), text.size() + readable_after);
+    if (readable_after < simdjson::SIMDJSON_PADDING) input = padded_copy(text);
     od::document doc;
-    simdjson::error_code started =
-        json_.iterate(padded_.data(), text.size(), padded_.size()).get(doc);
+    simdjson::error_code started = json_.iterate(input).get(doc);
     if (started == simdjson::UTF8_ERROR) return started;
     if (started != simdjson::SUCCESS) {
       done(not_matched(), EventTime{});
@@ -184,13 +194,15 @@ class JsonParser : public Parser {
       return simdjson::SUCCESS;
     return field.unescaped_key().get(key);
   }
+  static bool is_json_blank(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
   static simdjson::error_code string_value(od::value& v, std::string_view& s) {
     // The token runs from the opening quote to the next structural character: the closing
     // quote is its last non-blank byte.
     std::string_view token = v.raw_json_token();
-    size_t end = token.find_last_not_of(" \t\r\n");
-    if (end != std::string_view::npos && end > 0 && token[0] == '"' && token[end] == '"') {
-      std::string_view content = token.substr(1, end - 1);
+    size_t end = token.size();
+    while (end > 0 && is_json_blank(token[end - 1])) --end;
+    if (end >= 2 && token[0] == '"' && token[end - 1] == '"') {
+      std::string_view content = token.substr(1, end - 2);
       // From the end: docker's `log` values end in an escaped newline, found at once.
       if (::memrchr(content.data(), '\\', content.size()) == nullptr) {
         s = content;
@@ -392,11 +404,9 @@ class JsonParser : public Parser {
   // Duplicate keys: collect (key, encoded value) with the first position and the last value,
   // then write the map.
   ParseResult rebuild_without_duplicates(std::string_view text, MsgpackWriter& w, EventTime& time) {
-    std::memcpy(padded_.data(), text.data(), text.size());
     od::document doc;
     od::object obj;
-    if (json_.iterate(padded_.data(), text.size(), padded_.size()).get(doc) ||
-        doc.get_object().get(obj))
+    if (json_.iterate(padded_copy(text)).get(doc) || doc.get_object().get(obj))
       return not_matched();
     std::vector<std::pair<std::string, std::string>> fields;
     bool has_time = false;

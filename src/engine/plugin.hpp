@@ -152,6 +152,12 @@ class Parser : public Plugin {
     ParseResult r = parse(text, time, w);
     sink.on_result(r, time);
   }
+  // parse_all() for a text followed by at least `readable_after` bytes of readable memory that
+  // are not part of it. A parser whose engine reads past the end (simdjson reads up to 64
+  // bytes further) then parses the text where it lies instead of copying it first.
+  virtual void parse_all_in_place(std::string_view text, size_t readable_after, Sink& sink) {
+    parse_all(text, sink);
+  }
 
   // Container runtimes cut long lines into pieces (CRI `P` lines, docker json-file 16 KiB
   // entries). A parser configured to join them (cri `merge_cri_partial`, json

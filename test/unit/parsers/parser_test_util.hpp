@@ -199,6 +199,36 @@ inline Parsed run(Parser& p, std::string_view text) {
   return out;
 }
 
+// Every result of parse_all_in_place() on `text` placed in a buffer where `after` follows it
+// (then enough bytes for any parser's read-past-the-end), one JSON line per result. With
+// `in_place` false, parse_all() on the same text, for comparison.
+inline std::string run_all(Parser& p, std::string_view text, std::string_view after,
+                           bool in_place = true) {
+  struct Collect : Parser::Sink {
+    std::string buf;
+    MsgpackWriter writer{buf};
+    std::string out;
+    MsgpackWriter& record_writer() override {
+      buf.clear();
+      return writer;
+    }
+    void on_result(const ParseResult& r, EventTime t) override {
+      out += std::to_string(static_cast<int>(r.code)) + " " + std::to_string(t.sec) + "." +
+             std::to_string(t.nsec) + " " + (r.code == ParseResult::Code::kOk ? to_json(buf) : "") +
+             "\n";
+    }
+  } sink;
+  std::string memory(text);
+  memory += after;
+  memory.append(128, '"');
+  std::string_view placed(memory.data(), text.size());
+  if (in_place)
+    p.parse_all_in_place(placed, memory.size() - text.size(), sink);
+  else
+    p.parse_all(placed, sink);
+  return sink.out;
+}
+
 // Sets TZ for the scope (restored after).
 struct ScopedTz {
   std::string old;

@@ -46,6 +46,31 @@ TEST_CASE("json: trailing data, two objects, scalars are no match; null time is 
   CHECK(ok(spaced));
 }
 
+TEST_CASE("json: a line parsed where it lies reads nothing of the bytes after it") {
+  // in_tail hands the parser a line inside its read buffer, followed by the next lines.
+  auto p = make_parser("json", kDockerJson);
+  const std::string_view texts[] = {
+      R"({"log":"a \"quoted\" word\n","stream":"stdout","time":"2020-06-01T00:00:00.1Z"})",
+      R"({"log":"plain","stream":"stderr","time":"2020-06-01T00:00:00.123456789Z"})",
+      R"({"a":1} trailing)",
+      R"({"a":1}{"b":2})",
+      R"({"log":"unclosed)",
+      R"([{"a":1},2])",
+      "123",
+      "",
+      R"({"n":12345678901234567890123})",
+  };
+  const std::string_view afters[] = {"", "\n", "\n{\"next\":\"line\"}\n", "]}\"\\", "4567"};
+  for (auto text : texts) {
+    std::string copied = run_all(*p, text, "", false);
+    REQUIRE(!copied.empty());
+    for (auto after : afters) {
+      INFO("text: " << text << " after: " << after);
+      CHECK(run_all(*p, text, after) == copied);
+    }
+  }
+}
+
 TEST_CASE("json: the docker json-file records of the fixture") {
   auto p = make_parser("json", kDockerJson);
   REQUIRE(p);
@@ -86,7 +111,8 @@ TEST_CASE("json: keep_time_key keeps the field in place; nested values; duplicat
 
 TEST_CASE("json: keys and strings with and without escapes, empty ones, in nested values") {
   auto p = make_parser("json");
-  auto r = run(*p, R"({"k\u0065y":"v","":"","q":"a\"b","e":"\\","n":{"x\ty":["","s\n"]},"z":"end"})");
+  auto r =
+      run(*p, R"({"k\u0065y":"v","":"","q":"a\"b","e":"\\","n":{"x\ty":["","s\n"]},"z":"end"})");
   REQUIRE(ok(r));
   CHECK(r.record == R"({"key":"v","":"","q":"a\"b","e":"\\","n":{"x\ty":["","s\n"]},"z":"end"})");
   // A key that only looks like the time key once unescaped is the time key.
