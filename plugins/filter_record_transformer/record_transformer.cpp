@@ -265,24 +265,22 @@ class RecordTransformer : public Filter {
     }
     uint32_t total = count + static_cast<uint32_t>(keys.size());
     if (total > 0xffff) return false;
-    std::string& e = out.entries;
-    size_t at = e.size();
-    e.resize(at + kTimeEnd + 3 + (off - body) + pairs.size());
-    char* w = e.data() + at;
-    std::memcpy(w, p, kTimeEnd);
-    w += kTimeEnd;
+    // Time and map header, then the record's pairs and the added ones, by appends (a resize
+    // first would zero-fill what is then overwritten).
+    char head[kTimeEnd + 3];
+    std::memcpy(head, p, kTimeEnd);
+    size_t head_len = kTimeEnd;
     if (total < 16) {
-      *w++ = static_cast<char>(0x80 | total);
+      head[head_len++] = static_cast<char>(0x80 | total);
     } else {
-      *w++ = static_cast<char>(0xde);
-      *w++ = static_cast<char>(total >> 8);
-      *w++ = static_cast<char>(total);
+      head[head_len++] = static_cast<char>(0xde);
+      head[head_len++] = static_cast<char>(total >> 8);
+      head[head_len++] = static_cast<char>(total);
     }
-    std::memcpy(w, p + body, off - body);
-    w += off - body;
-    std::memcpy(w, pairs.data(), pairs.size());
-    w += pairs.size();
-    e.resize(static_cast<size_t>(w - e.data()));
+    std::string& e = out.entries;
+    e.append(head, head_len);
+    e.append(p + body, off - body);
+    e.append(pairs.data(), pairs.size());
     ++out.count;
     rest.remove_prefix(off);
     return true;

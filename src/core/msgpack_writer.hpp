@@ -27,35 +27,33 @@ class MsgpackWriter {
 
   void map_header(uint32_t n) { packer_.pack_map(n); }
   void array_header(uint32_t n) { packer_.pack_array(n); }
-  // Header and body in one growth of the buffer: this is the hottest call of every parser.
-  // The header forms are msgpack-cxx's (fixstr, str8, str16, str32).
+  // The hottest call of every parser. The header forms are msgpack-cxx's (fixstr, str8, str16,
+  // str32). Two appends: growing the string with resize() first would zero-fill the body it is
+  // about to overwrite, which costs more than the second capacity check.
   void str(std::string_view s) {
     const size_t n = s.size();
-    std::string& out = *sink_.out;
-    const size_t at = out.size();
-    size_t head;
+    char head[5];
+    size_t head_len;
     if (n < 32) {
-      head = 1;
-      out.resize(at + head + n);
-      out[at] = static_cast<char>(0xa0 | n);
+      head[0] = static_cast<char>(0xa0 | n);
+      head_len = 1;
     } else if (n < 256) {
-      head = 2;
-      out.resize(at + head + n);
-      out[at] = static_cast<char>(0xd9);
-      out[at + 1] = static_cast<char>(n);
+      head[0] = static_cast<char>(0xd9);
+      head[1] = static_cast<char>(n);
+      head_len = 2;
     } else if (n < 65536) {
-      head = 3;
-      out.resize(at + head + n);
-      out[at] = static_cast<char>(0xda);
-      out[at + 1] = static_cast<char>(n >> 8);
-      out[at + 2] = static_cast<char>(n);
+      head[0] = static_cast<char>(0xda);
+      head[1] = static_cast<char>(n >> 8);
+      head[2] = static_cast<char>(n);
+      head_len = 3;
     } else {
-      head = 5;
-      out.resize(at + head + n);
-      out[at] = static_cast<char>(0xdb);
-      for (int i = 0; i < 4; ++i) out[at + 1 + i] = static_cast<char>(n >> (24 - 8 * i));
+      head[0] = static_cast<char>(0xdb);
+      for (int i = 0; i < 4; ++i) head[1 + i] = static_cast<char>(n >> (24 - 8 * i));
+      head_len = 5;
     }
-    if (n) std::memcpy(out.data() + at + head, s.data(), n);
+    std::string& out = *sink_.out;
+    out.append(head, head_len);
+    out.append(s.data(), n);
   }
   void bin(std::string_view s) {
     packer_.pack_bin(static_cast<uint32_t>(s.size()));
