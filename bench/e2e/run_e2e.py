@@ -5,7 +5,8 @@ json with nanosecond time → record_transformer adding one key → out_forward 
 The sink is a small python forward listener that reads each PackedForward frame's header and
 option map only (it sums `size`), so it costs little and never decodes events. Reported for the
 shipping process: wall time to deliver every event, events/s, CPU seconds (utime+stime from
-/proc/<pid>/stat) and peak RSS (VmHWM).
+/proc/<pid>/stat) and peak RSS (VmHWM). The lines are the generator's `design` size (~280
+bytes, as design.md's anchors) unless --size short.
 
     /usr/bin/python3 bench/e2e/run_e2e.py --shipper build/shipper --lines 1000000
 
@@ -144,6 +145,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--shipper", required=True)
     ap.add_argument("--lines", type=int, default=1000000)
+    ap.add_argument("--size", choices=["design", "short"], default="design",
+                    help="line size of the generator: design (~280 bytes, design.md's workload) "
+                         "or short (150-250 bytes)")
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--metrics", action="store_true",
                     help="add the Prometheus inputs and scrape /metrics every second")
@@ -154,8 +158,8 @@ def main():
     with tempfile.TemporaryDirectory(prefix="shipper-e2e-") as tmp:
         log = os.path.join(tmp, "docker.log")
         with open(log, "w") as f:
-            subprocess.run([sys.executable, GEN, "--lines", str(args.lines), "--seed", "1"],
-                           stdout=f, check=True)
+            subprocess.run([sys.executable, GEN, "--lines", str(args.lines), "--seed", "1",
+                            "--size", args.size], stdout=f, check=True)
         sink = CountingSink()
         conf = os.path.join(tmp, "bench.conf")
         metrics_port = free_port() if args.metrics else 0
