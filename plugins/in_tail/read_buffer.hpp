@@ -43,11 +43,26 @@ class ReadBuffer {
     size_ -= n;
     if (size_ == 0) begin_ = 0;
   }
+  size_t capacity() const { return capacity_; }
   // An idle file keeps no read buffer.
   void release_if_empty() {
     if (size_ != 0) return;
     bytes_.reset();
     begin_ = capacity_ = 0;
+  }
+  // Keeps the first `keep` bytes only (the caller reads the rest again later) in an allocation
+  // just big enough for them.
+  void shrink_to(size_t keep) {
+    size_ = keep;
+    if (size_ == 0) return release_if_empty();
+    size_t cap = 4096;
+    while (cap < size_) cap *= 2;
+    auto smaller = std::make_unique_for_overwrite<char[]>(cap + kSlack);
+    std::memcpy(smaller.get(), bytes_.get() + begin_, size_);
+    std::memset(smaller.get() + size_, ' ', kSlack);
+    bytes_ = std::move(smaller);
+    begin_ = 0;
+    capacity_ = cap;
   }
 
   // pread()s up to `max` bytes at `offset` onto the end; returns what pread returned.

@@ -52,6 +52,7 @@ class TailInput : public Input {
   void check_rotation(Watcher& w, double now);
   // Reads and emits what the file has; false when back-pressure stopped it.
   bool drain(Watcher& w, double now, int max_batches, bool* more);
+  bool read_batches(Watcher& w, double now, int max_batches, bool* more);
   void process_line(Watcher& w, std::string_view line_with_nl, EventBatch& batch, double now);
   // Parses `text` into `batch`. Quiet: all-or-nothing, no warnings (multiline without
   // format_firstline); returns whether a record was added.

@@ -18,6 +18,8 @@ namespace {
 constexpr size_t kReadChunk = 65536;
 // Bytes buffered ahead before cutting a batch (a read_lines_limit batch of ~200-byte lines).
 constexpr size_t kReadAhead = 4 * kReadChunk;
+// A file's read buffer larger than this is given back after the file's turn.
+constexpr size_t kIdleBufferCapacity = 65536;
 // Joined pieces of one line are bounded by max_line_size, or this when it is not set.
 constexpr size_t kDefaultJoinLimit = 16 * 1024 * 1024;
 // read_bytes_limit_per_second values below Fluentd's read chunk (8192 bytes) are raised to it.
@@ -283,6 +285,24 @@ size_t TailInput::group_allowance(Watcher& w, double now) {
 }
 
 bool TailInput::drain(Watcher& w, double now, int max_batches, bool* more) {
+  bool handed_on = read_batches(w, now, max_batches, more);
+  // With several files, a file keeps only the bytes it must between its turns (pieces of a line
+  // being joined, a partial last line): read-ahead not yet looked at is read again next turn.
+  // Otherwise every busy file would hold a batch's worth of memory. A lone file keeps its
+  // read-ahead, which saves the re-read and the regrowth.
+  if (w.buf.capacity() > kIdleBufferCapacity && !w.skipping_long &&
+      watchers_.size() + rotated_.size() > 1) {
+    // Complete lines not looked at yet are dropped with everything after them; a partial last
+    // line alone is kept (the reader has seen it, and it is small).
+    size_t keep = w.scanned;
+    if (std::memchr(w.buf.data() + keep, '\n', w.buf.size() - keep) == nullptr) keep = w.buf.size();
+    w.buf.shrink_to(keep);
+    w.read_offset = w.committed + keep;
+  }
+  return handed_on;
+}
+
+bool TailInput::read_batches(Watcher& w, double now, int max_batches, bool* more) {
   const size_t read_lines_limit =
       static_cast<size_t>(params_.read_lines_limit > 0 ? params_.read_lines_limit : 1000);
   EventBatch batch;

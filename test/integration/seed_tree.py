@@ -1,5 +1,5 @@
-"""A node's container log tree laid out as Kubernetes and dockerd lay it out, for the seed
-DaemonSet pipeline test:
+"""A node's container log tree laid out as Kubernetes and dockerd lay it out, and the seed
+config pointed into it, for the seed DaemonSet pipeline test and its memory benchmark:
 
   var/lib/docker/containers/<id>/<id>-json.log                  the real file (docker json-file)
   var/log/pods/<ns>_<pod>_<uid>/<container>/0.log              -> the real file
@@ -77,3 +77,22 @@ def seed_containers(root):
         Container(root, "calico-node", "calico-node-8fq4z", "runtime-network"),
         Container(root, "coredns", "coredns-5d78c9869d-4mz2l", "runtime-network"),
     ]
+
+
+def rewrite_seed_conf(text, root, pos_dir, buf_dir, port1, port2):
+    """Changes only paths and ports (and the flush interval, see below); fails if the seed
+    config no longer has what is being replaced."""
+    replacements = [
+        ("/var/log/containers/", os.path.join(root, "var/log/containers") + "/", 6),
+        ("/log/fluentd/pos/", pos_dir + "/", 5),
+        ("path /var/log/td-agent/buffer/docker", f"path {buf_dir}", 1),
+        ("port 12345\n", f"port {port1}\n", 1),
+        ("port 12346\n", f"port {port2}\n", 1),
+        # 10s would make the test wait 10 s for every flush; the interval changes timing only.
+        ("flush_interval 10s\n", "flush_interval 1s\n", 1),
+    ]
+    for old, new, count in replacements:
+        if text.count(old) != count:
+            raise AssertionError(f"seed config: expected {count} x {old!r}, found {text.count(old)}")
+        text = text.replace(old, new)
+    return text

@@ -13,30 +13,11 @@ import os
 import unittest
 
 from harness import SOURCE_DIR, ShipperTestCase, free_port, wait_until
-from seed_tree import seed_containers
+from seed_tree import rewrite_seed_conf, seed_containers
 
 SEED_CONF = os.path.join(SOURCE_DIR, "..", "shared", "examples", "seed-daemonset", "fluent.conf")
 NODE_NAME = "node-e2e"
 PER_HOUR = 50  # lines per container and hour written in each step
-
-
-def rewrite_seed_conf(text, root, pos_dir, buf_dir, port1, port2):
-    """Changes only paths and ports (and the flush interval, see below); fails if the seed
-    config no longer has what is being replaced."""
-    replacements = [
-        ("/var/log/containers/", os.path.join(root, "var/log/containers") + "/", 6),
-        ("/log/fluentd/pos/", pos_dir + "/", 5),
-        ("path /var/log/td-agent/buffer/docker", f"path {buf_dir}", 1),
-        ("port 12345\n", f"port {port1}\n", 1),
-        ("port 12346\n", f"port {port2}\n", 1),
-        # 10s would make the test wait 10 s for every flush; the interval changes timing only.
-        ("flush_interval 10s\n", "flush_interval 1s\n", 1),
-    ]
-    for old, new, count in replacements:
-        if text.count(old) != count:
-            raise AssertionError(f"seed config: expected {count} x {old!r}, found {text.count(old)}")
-        text = text.replace(old, new)
-    return text
 
 
 def aggregator_conf(port, out_dir):
