@@ -172,6 +172,14 @@ Status ForwardOutput::build_frame(const buffer::Chunk& chunk, const std::string&
   if (view && stored == wanted) {
     frame.entries_view = *view;
     frame.entries_owned = false;
+  } else if (stored == wanted && chunk.bytesize() > kSendPiece) {
+    // Streamed from the file. Its last byte is read now: a chunk file cut short fails here,
+    // before a head announcing its size has gone out.
+    std::string last;
+    Status st = chunk.read_range(chunk.bytesize() - 1, 1, last);
+    if (!st) return st;
+    frame.streamed = &chunk;
+    frame.entries_owned = false;
   } else {
     std::string raw_copy;
     std::string_view raw;
@@ -204,7 +212,7 @@ Status ForwardOutput::build_frame(const buffer::Chunk& chunk, const std::string&
   }
   frame.head.clear();
   forward::append_packed_forward_head(frame.head, *chunk.metadata().tag,
-                                      static_cast<uint32_t>(frame.entries().size()));
+                                      static_cast<uint32_t>(frame.entries_size()));
   frame.options.clear();
   forward::append_forward_options(frame.options, chunk.record_count(), compress_, token);
   return Status::ok();
@@ -218,8 +226,7 @@ Result<Node*> ForwardOutput::send_chunk(const buffer::Chunk& chunk, const Frame&
       if (!node.available()) rebuild();  // the handshake failed: the node was disabled
       return sock.status();
     }
-    const std::string_view pieces[] = {frame.head, frame.entries(), frame.options};
-    Status st = (*sock)->write_all(pieces, std::size(pieces));
+    Status st = frame.streamed ? send_streamed(**sock, frame) : send_whole(**sock, frame);
     if (!st) return st;  // the socket is dropped, never pooled
     if (kept) {
       *kept = std::move(*sock);
@@ -229,6 +236,31 @@ Result<Node*> ForwardOutput::send_chunk(const buffer::Chunk& chunk, const Frame&
     }
     return Status::ok();
   });
+}
+
+Status ForwardOutput::send_whole(forward::ClientSocket& sock, const Frame& frame) {
+  const std::string_view pieces[] = {frame.head, frame.entries(), frame.options};
+  return sock.write_all(pieces, std::size(pieces));
+}
+
+Status ForwardOutput::send_streamed(forward::ClientSocket& sock, const Frame& frame) {
+  const std::string_view head = frame.head;
+  Status st = sock.write_all(&head, 1, true);
+  std::string piece;
+  const uint64_t size = frame.streamed->bytesize();
+  for (uint64_t off = 0; st && off < size; off += kSendPiece) {
+    piece.clear();
+    st = frame.streamed->read_range(off, kSendPiece, piece);
+    if (st && piece.size() != std::min<uint64_t>(kSendPiece, size - off))
+      st = error(StatusCode::kCorrupt, "chunk file changed while it was sent");
+    if (st) {
+      const std::string_view view = piece;
+      st = sock.write_all(&view, 1, true);
+    }
+  }
+  if (!st) return st;
+  const std::string_view options = frame.options;
+  return sock.write_all(&options, 1);
 }
 
 Status ForwardOutput::write(const buffer::Chunk& chunk) {

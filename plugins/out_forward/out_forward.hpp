@@ -45,14 +45,18 @@ class ForwardOutput : public buffer::BufferedOutput {
   };
 
   // One PackedForward message in three pieces: head, entries, options. The entries are the
-  // chunk's own bytes when they are in memory and need no (de)compression (no copy).
+  // chunk's own bytes when they are in memory and need no (de)compression (no copy); a file
+  // chunk that needs none is read and sent in pieces while the frame goes out (`streamed`), so
+  // a 20 MiB chunk never sits in memory whole.
   struct Frame {
     std::string head;
     std::string entries_storage;  // used when the entries had to be read or converted
     std::string_view entries_view;
     bool entries_owned = false;
+    const buffer::Chunk* streamed = nullptr;
     std::string options;
     std::string_view entries() const { return entries_owned ? entries_storage : entries_view; }
+    uint64_t entries_size() const { return streamed ? streamed->bytesize() : entries().size(); }
   };
   // Builds the frame for a chunk: head, entries (as stored, or (de)compressed to match
   // `compress`), options. `token` non-empty in ack mode.
@@ -60,6 +64,10 @@ class ForwardOutput : public buffer::BufferedOutput {
   // Sends the frame to a node picked by the balancer; returns the socket when `keep` (ack mode).
   Result<Node*> send_chunk(const buffer::Chunk& chunk, const Frame& frame,
                            std::unique_ptr<forward::ClientSocket>* kept);
+  static Status send_whole(forward::ClientSocket& sock, const Frame& frame);
+  static Status send_streamed(forward::ClientSocket& sock, const Frame& frame);
+  // Bytes of a streamed file chunk read and sent at a time.
+  static constexpr size_t kSendPiece = 1 << 20;
   void rebuild();
   void heartbeat_loop();
   void send_heartbeat(Node& node);

@@ -59,6 +59,20 @@ std::string_view chunk_id_bytes(const ChunkId& id) {
   return {reinterpret_cast<const char*>(id.data()), id.size()};
 }
 
+Status Chunk::read_range(uint64_t offset, size_t length, std::string& out) const {
+  std::string whole;
+  std::string_view bytes;
+  if (auto view = raw_view()) {
+    bytes = *view;
+  } else {
+    Status st = read_raw(whole);
+    if (!st) return st;
+    bytes = whole;
+  }
+  if (offset < bytes.size()) out.append(bytes.substr(offset, length));
+  return Status::ok();
+}
+
 Status Chunk::read(std::string& out) const {
   if (compression_ == Compression::kText) return read_raw(out);
   std::string raw;

@@ -62,6 +62,10 @@ class Chunk {
   // The same bytes without a copy when they are in memory (memory chunks); valid while the
   // chunk is not appended to, which holds once it is queued.
   virtual std::optional<std::string_view> raw_view() const { return std::nullopt; }
+  // Appends up to `length` stored bytes from `offset` on, so a big file chunk can be sent in
+  // pieces instead of being loaded whole. Fewer bytes only at the end of the chunk; a chunk
+  // file cut short gives what is left and kCorrupt (read_raw too: backups keep what is left).
+  virtual Status read_range(uint64_t offset, size_t length, std::string& out) const;
   // The entries, decompressed when needed.
   Status read(std::string& out) const;
 

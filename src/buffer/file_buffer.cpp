@@ -221,24 +221,30 @@ Status FileChunk::purge() {
 }
 
 Status FileChunk::read_raw(std::string& out) const {
+  return read_range(0, bytes_, out);
+}
+
+Status FileChunk::read_range(uint64_t offset, size_t length, std::string& out) const {
+  if (offset >= bytes_) return Status::ok();
+  const uint64_t want = std::min<uint64_t>(length, bytes_ - offset);
   auto fd = fs_.open_read(path_);
   if (!fd) return fd.status();
   size_t base = out.size();
-  out.resize(base + bytes_);
-  uint64_t off = 0;
-  while (off < bytes_) {
-    auto n = fs_.read(*fd, out.data() + base + off, bytes_ - off, off);
+  out.resize(base + want);
+  uint64_t got = 0;
+  while (got < want) {
+    auto n = fs_.read(*fd, out.data() + base + got, want - got, offset + got);
     if (!n) {
       fs_.close(*fd);
       out.resize(base);
       return n.status();
     }
     if (*n == 0) break;
-    off += *n;
+    got += *n;
   }
   fs_.close(*fd);
-  out.resize(base + off);
-  if (off < bytes_)
+  out.resize(base + got);
+  if (got < want)
     return error(StatusCode::kCorrupt, "chunk file is shorter than its committed size: " + path_);
   return Status::ok();
 }

@@ -44,6 +44,7 @@ class FileChunk : public StoredChunk {
   Status mark_queued() override;
   Status purge() override;
   Status read_raw(std::string& out) const override;
+  Status read_range(uint64_t offset, size_t length, std::string& out) const override;
   const std::string& path() const { return path_; }
   std::string meta_path() const { return path_ + ".meta"; }
   Status write_meta(uint32_t records, int64_t modified);

@@ -104,6 +104,64 @@ class OutForwardFrameTest(ShipperTestCase):
         self.assertIn("delayed_commit_timeout is overwritten by ack_response_timeout", p.stdout())
 
 
+class OutForwardFileChunkTest(ShipperTestCase):
+    """A file chunk bigger than out_forward's send piece (1 MiB) is read and sent in pieces: the
+    peer must still get one well-formed frame with every event, in order."""
+
+    def run_case(self, ack):
+        sink = ForwardSink(ack=ack)
+        self.addCleanup(sink.close)
+        log = os.path.join(self.tmp, "big.log")
+        lines = [f"line {i:05d} " + "x" * 280 for i in range(12000)]  # ~3.5 MiB of records
+        with open(log, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        buf = os.path.join(self.tmp, "buffer")
+        conf = f"""
+<source>
+  @type tail
+  path {log}
+  pos_file {self.tmp}/big.pos
+  tag big
+  read_from_head true
+  <parse>
+    @type none
+  </parse>
+</source>
+<match big>
+  @type forward
+  require_ack_response {"true" if ack else "false"}
+  <server>
+    host 127.0.0.1
+    port {sink.port}
+  </server>
+  <buffer>
+    @type file
+    path {buf}
+    chunk_limit_size 8m
+    flush_mode interval
+    flush_interval 2s
+  </buffer>
+</match>
+"""
+        self.start(conf)
+        wait_until(lambda: len(sink.events()) >= len(lines), 30, message="every line at the sink")
+        self.assertEqual(sink.errors, [])
+        self.assertEqual([r["message"] for _, (_, r) in sink.events()], lines)
+        big = [f for f in sink.frames if len(f.entries_bytes) > (1 << 20)]
+        self.assertTrue(big, "no frame carried a chunk bigger than one send piece")
+        for f in sink.frames:
+            self.assertEqual(f.options["size"], len(f.events))
+        # The chunks were deleted once written (and, with acks, acknowledged).
+        wait_until(lambda: not [n for n in os.listdir(buf) if n.startswith(("b", "q"))], 10,
+                   message="chunk files deleted")
+
+    def test_big_file_chunk_without_ack(self):
+        self.run_case(ack=False)
+
+    def test_big_file_chunk_with_ack(self):
+        self.run_case(ack=True)
+
+
 class OutForwardAckTimeoutTest(ShipperTestCase):
     def test_missing_ack_is_resent(self):
         silent = ForwardSink(ack=True, drop_ack=True)

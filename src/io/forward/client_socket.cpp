@@ -216,10 +216,10 @@ void ClientSocket::close() {
   }
 }
 
-Status ClientSocket::write_all(const std::string_view* pieces, size_t count) {
+Status ClientSocket::write_all(const std::string_view* pieces, size_t count, bool more_follows) {
   for (size_t i = 0; i < count; ++i) {
     std::string_view data = pieces[i];
-    const int flags = MSG_NOSIGNAL | (i + 1 < count ? MSG_MORE : 0);
+    const int flags = MSG_NOSIGNAL | (i + 1 < count || more_follows ? MSG_MORE : 0);
     size_t off = 0;
     while (off < data.size()) {
       if (ssl_) {

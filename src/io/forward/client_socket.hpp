@@ -67,7 +67,11 @@ class ClientSocket {
   Status write_all(std::string_view data) { return write_all(&data, 1); }
   // Writes the pieces in order as one stream: for TCP the kernel is told more follows
   // (MSG_MORE) until the last piece, so they leave in full segments without being joined here.
-  Status write_all(const std::string_view* pieces, size_t count);
+  Status write_all(const std::string_view* pieces, size_t count) {
+    return write_all(pieces, count, false);
+  }
+  // The same, when more pieces follow in a later call (the last piece is sent with MSG_MORE).
+  Status write_all(const std::string_view* pieces, size_t count, bool more_follows);
   // Waits up to `timeout` seconds for data; returns the bytes read (0 = EOF). kUnavailable when
   // nothing arrived in time.
   Result<size_t> read_some(char* buf, size_t n, double timeout);

@@ -75,6 +75,40 @@ TEST_CASE("path rules: directory, file pattern with '*', plain file prefix") {
   CHECK(resolve_buffer_pattern(p, ctx) == "/var/lib/shipper/worker0/out_x/buffer/buffer.*.log");
 }
 
+TEST_CASE("a file chunk is read in ranges as it is stored; a file cut short is an error") {
+  Fixture f;
+  std::string dir = f.dir.path() + "/buf";
+  fs::copy(buffer_test::fixture_dir(), dir);
+  auto b = f.make();
+  REQUIRE(b->start().is_ok());
+  auto chunk = b->dequeue();
+  REQUIRE(chunk);
+  std::string whole;
+  REQUIRE(chunk->read_raw(whole).is_ok());
+  REQUIRE(whole.size() == chunk->bytesize());
+  REQUIRE(whole.size() > 10);
+  // Pieces of every size put back together give the stored bytes.
+  for (size_t piece : {size_t{1}, size_t{7}, whole.size() - 1, whole.size(), whole.size() + 5}) {
+    std::string joined;
+    for (uint64_t off = 0; off < whole.size(); off += piece)
+      REQUIRE(chunk->read_range(off, piece, joined).is_ok());
+    CHECK(joined == whole);
+  }
+  std::string past_end = "kept";
+  REQUIRE(chunk->read_range(whole.size(), 10, past_end).is_ok());
+  CHECK(past_end == "kept");
+  // The file loses its tail behind the buffer's back: reading what is gone fails.
+  std::string path = dir + "/buffer.q" + chunk->unique_id_hex() + ".log";
+  REQUIRE(fs::exists(path));
+  fs::resize_file(path, whole.size() - 3);
+  std::string tail;
+  CHECK(chunk->read_range(whole.size() - 5, 5, tail).code() == StatusCode::kCorrupt);
+  CHECK(tail == whole.substr(whole.size() - 5, 2));  // what is left, for a backup copy
+  std::string head;
+  CHECK(chunk->read_range(0, 4, head).is_ok());
+  CHECK(head == whole.substr(0, 4));
+}
+
 TEST_CASE("a buffer directory written by Fluentd 1.18 is resumed: b staged, q queued by m") {
   Fixture f;
   std::string dir = f.dir.path() + "/buf";
