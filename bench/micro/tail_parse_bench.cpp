@@ -5,7 +5,7 @@
 //   BM_JsonParseInPlace: the parser over lines lying one after another in one buffer, as in_tail
 //     hands them over: /1 parsed where they lie (parse_all_in_place), /0 copied first.
 //   BM_Simdjson*: simdjson alone on the same lines, the floor under the parser: stage 1 only
-//     (IterateOnly), stage 1 and a walk reading every key and string (Walk), and the same walk
+//     (Line/0), stage 1 and a walk reading every key and string (Line/1), and the same walk
 //     over the whole buffer as one document stream (StreamWalk, iterate_many).
 // The lines come from a deterministic generator in the shape of bench/gen_docker_logs.py
 // (~280 bytes a line, as design.md's performance anchors).
@@ -209,40 +209,30 @@ size_t walk_object(simdjson::ondemand::object obj) {
   return sum;
 }
 
-void BM_SimdjsonIterateOnly(benchmark::State& state) {
+// One iterate() per line: /0 stage 1 only, /1 stage 1 and the walk over every key and string.
+void BM_SimdjsonLine(benchmark::State& state) {
   LineBuffer buf(100000);
   simdjson::ondemand::parser parser;
+  const bool walk = state.range(0) != 0;
   size_t i = 0;
   for (auto _ : state) {
     std::string_view l = buf.lines[i];
     simdjson::ondemand::document doc;
     auto error = parser.iterate(l.data(), l.size(), l.size() + buf.readable_after(l)).get(doc);
+    if (walk) {
+      simdjson::ondemand::object obj;
+      if (error || doc.get_object().get(obj)) {
+        state.SkipWithError("simdjson rejected a line");
+        break;
+      }
+      benchmark::DoNotOptimize(walk_object(obj));
+    }
     benchmark::DoNotOptimize(error);
     if (++i == buf.lines.size()) i = 0;
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_SimdjsonIterateOnly);
-
-void BM_SimdjsonWalk(benchmark::State& state) {
-  LineBuffer buf(100000);
-  simdjson::ondemand::parser parser;
-  size_t i = 0;
-  for (auto _ : state) {
-    std::string_view l = buf.lines[i];
-    simdjson::ondemand::document doc;
-    simdjson::ondemand::object obj;
-    if (parser.iterate(l.data(), l.size(), l.size() + buf.readable_after(l)).get(doc) ||
-        doc.get_object().get(obj)) {
-      state.SkipWithError("simdjson rejected a line");
-      break;
-    }
-    benchmark::DoNotOptimize(walk_object(obj));
-    if (++i == buf.lines.size()) i = 0;
-  }
-  state.SetItemsProcessed(state.iterations());
-}
-BENCHMARK(BM_SimdjsonWalk);
+BENCHMARK(BM_SimdjsonLine)->Arg(0)->Arg(1);
 
 void BM_SimdjsonStreamWalk(benchmark::State& state) {
   LineBuffer buf(100000);
