@@ -34,11 +34,9 @@ struct EventBatch {
   // rollback_entry(mark) with the mark returned here.
   size_t begin_entry(EventTime time) {
     size_t mark = entries.size();
-    // fixarray 2, then the time as fixext8 type 0 (what MsgpackWriter::event_time writes), in
-    // one append: this runs once per event.
-    char head[11] = {static_cast<char>(0x92), static_cast<char>(0xd7), 0};
-    encode_event_time_body(time, head + 3);
-    entries.append(head, sizeof head);
+    MsgpackWriter w(entries);
+    w.array_header(2);
+    w.event_time(time);
     return mark;
   }
   void commit_entry() { ++count; }

@@ -72,12 +72,12 @@ class MsgpackWriter {
   }
   void boolean(bool v) { v ? packer_.pack_true() : packer_.pack_false(); }
   void nil() { packer_.pack_nil(); }
-  // EventTime as ext type 0 (fixext8), exactly as Fluentd writes it.
+  // EventTime as ext type 0 (fixext8: d7 00, then the body), exactly as Fluentd writes it, in
+  // one append: every event's entry has one.
   void event_time(EventTime t) {
-    char body[8];
-    encode_event_time_body(t, body);
-    packer_.pack_ext(8, 0);
-    packer_.pack_ext_body(body, 8);
+    char ext[10] = {static_cast<char>(0xd7), 0};
+    encode_event_time_body(t, ext + 2);
+    sink_.out->append(ext, sizeof ext);
   }
   // Bytes that are already valid msgpack (one complete object).
   void raw(std::string_view encoded) { sink_.out->append(encoded.data(), encoded.size()); }
