@@ -28,6 +28,9 @@ import urllib.request
 import msgpack
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+from process_stats import cpu_seconds, free_port, status_kib  # noqa: E402
+
 GEN = os.path.join(HERE, "..", "gen_docker_logs.py")
 
 
@@ -97,12 +100,6 @@ class CountingSink:
         return opt + unp.tell()
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Scraper:
     """Fetches /metrics every `interval` seconds, as a Prometheus server would, until stopped."""
 
@@ -129,16 +126,8 @@ class Scraper:
 
 
 def proc_stats(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    ticks = os.sysconf("SC_CLK_TCK")
-    cpu = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
-    hwm = 0
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                hwm = int(line.split()[1])
-    return cpu, hwm
+    """CPU seconds and peak RSS (KiB) of the process."""
+    return cpu_seconds(pid), status_kib(pid, "VmHWM")
 
 
 def main():

@@ -19,7 +19,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "test", "integration"))
+sys.path.insert(0, os.path.join(HERE, ".."))
 
+from process_stats import status_kib  # noqa: E402
 from run_e2e import GEN, CountingSink, proc_stats  # noqa: E402
 from seed_tree import Container, rewrite_seed_conf  # noqa: E402
 
@@ -32,14 +34,6 @@ COMPONENTS = [("kube-apiserver", "runtime-kube-apiserver"),
               ("kube-proxy", "runtime-kube-proxy"),
               ("calico-node", "runtime-network"),
               ("coredns", "runtime-network")]
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def main():
@@ -87,7 +81,7 @@ def main():
             elapsed = time.monotonic() - t0
             alive = p.poll() is None
             cpu, hwm = proc_stats(p.pid) if alive else (float("nan"), 0)
-            rss = rss_kib(p.pid) if alive else 0
+            rss = status_kib(p.pid, "VmRSS") if alive else 0
         finally:
             p.terminate()
             p.wait(30)
