@@ -5,12 +5,14 @@
 #include <simdjson.h>
 
 #include <cstring>
+#include <utility>
 
 #include "core/utf8.hpp"
 #include "engine/parser_base.hpp"
 #include "engine/registry.hpp"
 #include "plugins/parser_json/docker_piece.hpp"
 #include "plugins/parser_json/json_params.hpp"
+#include "plugins/parser_json/json_string.hpp"
 
 namespace shipper::parser_json {
 
@@ -187,29 +189,49 @@ class JsonParser : public Parser {
     out = std::string_view(raw, static_cast<size_t>(p - raw));
     return true;
   }
-  template <class Field>  // a field or simdjson's result wrapper around one
-  static simdjson::error_code field_key(Field& field, std::string_view& key) {
-    const char* raw = nullptr;
-    if (field.key().raw().get(raw) == simdjson::SUCCESS && plain_string_at(raw, key))
-      return simdjson::SUCCESS;
+  static simdjson::error_code field_key(od::field& field, std::string_view& key) {
+    if (plain_string_at(field.key().raw(), key)) return simdjson::SUCCESS;
     return field.unescaped_key().get(key);
   }
+  // The field inside simdjson's result, used where it lies: copying it out (and then its value)
+  // is a 16-byte load of bytes just stored in halves, a stall on every field.
+  static od::field* field_in(simdjson::simdjson_result<od::field>& result) {
+    if (result.error() != simdjson::SUCCESS) return nullptr;
+    return const_cast<od::field*>(&std::as_const(result).value_unsafe());
+  }
   static bool is_json_blank(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
-  static simdjson::error_code string_value(od::value& v, std::string_view& s) {
-    // The token runs from the opening quote to the next structural character: the closing
-    // quote is its last non-blank byte.
+  // The text between a string value's quotes, located without reading it: the token runs from
+  // the opening quote to the next structural character, so the closing quote is its last
+  // non-blank byte.
+  static bool string_body(od::value& v, std::string_view& body) {
     std::string_view token = v.raw_json_token();
     size_t end = token.size();
     while (end > 0 && is_json_blank(token[end - 1])) --end;
-    if (end >= 2 && token[0] == '"' && token[end - 1] == '"') {
-      std::string_view content = token.substr(1, end - 2);
-      // From the end: docker's `log` values end in an escaped newline, found at once.
-      if (::memrchr(content.data(), '\\', content.size()) == nullptr) {
-        s = content;
+    if (end < 2 || token[0] != '"' || token[end - 1] != '"') return false;
+    body = token.substr(1, end - 2);
+    return true;
+  }
+  static simdjson::error_code string_value(od::value& v, std::string_view& s) {
+    // From the end: docker's `log` values end in an escaped newline, found at once.
+    if (string_body(v, s) && ::memrchr(s.data(), '\\', s.size()) == nullptr)
+      return simdjson::SUCCESS;
+    return v.get_string().get(s);
+  }
+  // A string value straight into the record: copied as it lies when it has no escapes, else
+  // unescaped by simdjson into the record's bytes.
+  simdjson::error_code write_string(od::value& v, MsgpackWriter& w) {
+    std::string_view body;
+    if (string_body(v, body)) {
+      if (::memrchr(body.data(), '\\', body.size()) == nullptr) {
+        w.str(body);
         return simdjson::SUCCESS;
       }
+      return write_unescaped_string(json_, body, w) ? simdjson::SUCCESS : simdjson::STRING_ERROR;
     }
-    return v.get_string().get(s);
+    std::string_view s;
+    if (auto e = v.get_string().get(s); e) return e;
+    w.str(s);
+    return simdjson::SUCCESS;
   }
 
   // Writes one object as the record; the time field goes to `time`.
@@ -218,15 +240,15 @@ class JsonParser : public Parser {
     bool has_time = false;
     duplicate_ = false;
     seen_keys_.clear();
-    for (auto field : obj) {
+    for (auto result : obj) {
+      od::field* field = field_in(result);
       std::string_view key;
-      if (field_key(field, key) != simdjson::SUCCESS) return not_matched("syntax");
+      if (!field || field_key(*field, key) != simdjson::SUCCESS) return not_matched("syntax");
       for (auto k : seen_keys_) {
         if (k == key) duplicate_ = true;
       }
       seen_keys_.push_back(key);
-      od::value v;
-      if (field.value().get(v) != simdjson::SUCCESS) return not_matched("syntax");
+      od::value& v = field->value();
       if (core_.is_time_key(key)) {
         ScalarValue sv;
         std::string raw_number;
@@ -312,12 +334,7 @@ class JsonParser : public Parser {
     od::json_type t;
     if (auto e = v.type().get(t); e) return e;
     if (t == od::json_type::object || t == od::json_type::array) return write_json(v, w, 0);
-    if (!core_.processes_values() && t == od::json_type::string) {
-      std::string_view s;
-      if (auto e = string_value(v, s); e) return e;
-      w.str(s);
-      return simdjson::SUCCESS;
-    }
+    if (!core_.processes_values() && t == od::json_type::string) return write_string(v, w);
     ScalarValue sv;
     if (auto e = read_scalar(v, sv, scratch_); e) return e;
     core_.write_value(w, key, sv);
@@ -334,13 +351,13 @@ class JsonParser : public Parser {
         od::object obj;
         if (auto e = v.get_object().get(obj); e) return e;
         MapBuilder map(w);
-        for (auto field : obj) {
+        for (auto result : obj) {
+          od::field* field = field_in(result);
+          if (!field) return result.error();
           std::string_view key;
-          if (auto e = field_key(field, key); e) return e;
+          if (auto e = field_key(*field, key); e) return e;
           map.key(key);
-          od::value child;
-          if (auto e = field.value().get(child); e) return e;
-          if (auto e = write_json(child, w, depth + 1); e) return e;
+          if (auto e = write_json(field->value(), w, depth + 1); e) return e;
         }
         map.finish();
         return simdjson::SUCCESS;
@@ -360,6 +377,8 @@ class JsonParser : public Parser {
         patch_array_header(w.buffer(), header, count);
         return simdjson::SUCCESS;
       }
+      case od::json_type::string:
+        return write_string(v, w);
       default: {
         ScalarValue sv;
         if (auto e = read_scalar(v, sv, scratch_); e) return e;

@@ -31,29 +31,35 @@ class MsgpackWriter {
   // str32). Two appends: growing the string with resize() first would zero-fill the body it is
   // about to overwrite, which costs more than the second capacity check.
   void str(std::string_view s) {
-    const size_t n = s.size();
-    char head[5];
-    size_t head_len;
+    str_header(s.size());
+    sink_.out->append(s.data(), s.size());
+  }
+  // The header of a str of `n` bytes; the caller appends exactly `n` bytes of body.
+  void str_header(size_t n) {
+    char head[kMaxStrHeader];
+    sink_.out->append(head, encode_str_header(n, head));
+  }
+  // Encodes the header of a str of `n` bytes into `head`; returns its size.
+  static constexpr size_t kMaxStrHeader = 5;
+  static size_t encode_str_header(size_t n, char* head) {
     if (n < 32) {
       head[0] = static_cast<char>(0xa0 | n);
-      head_len = 1;
-    } else if (n < 256) {
+      return 1;
+    }
+    if (n < 256) {
       head[0] = static_cast<char>(0xd9);
       head[1] = static_cast<char>(n);
-      head_len = 2;
-    } else if (n < 65536) {
+      return 2;
+    }
+    if (n < 65536) {
       head[0] = static_cast<char>(0xda);
       head[1] = static_cast<char>(n >> 8);
       head[2] = static_cast<char>(n);
-      head_len = 3;
-    } else {
-      head[0] = static_cast<char>(0xdb);
-      for (int i = 0; i < 4; ++i) head[1 + i] = static_cast<char>(n >> (24 - 8 * i));
-      head_len = 5;
+      return 3;
     }
-    std::string& out = *sink_.out;
-    out.append(head, head_len);
-    out.append(s.data(), n);
+    head[0] = static_cast<char>(0xdb);
+    for (int i = 0; i < 4; ++i) head[1 + i] = static_cast<char>(n >> (24 - 8 * i));
+    return 5;
   }
   void bin(std::string_view s) {
     packer_.pack_bin(static_cast<uint32_t>(s.size()));
