@@ -1,10 +1,10 @@
 // filter_record_transformer (spec §4): adds, overwrites and removes fields.
 //
 // Hot path: when the program only adds keys whose values do not depend on the event (static text,
-// ${tag}, ${hostname}, …), the new pairs are encoded once per batch and each record is copied with
-// its map header patched and the pairs appended, after a scan of its keys shows none is
-// overwritten. Everything else goes through rewrite_map, which still copies untouched pairs as
-// bytes.
+// ${tag}, ${hostname}, …), the pairs are encoded once per batch (a MapAppendix) and added to each
+// record in place. A producer can do that itself as it writes each record (appendix_for); then
+// the router skips this filter. Everything else goes through rewrite_map, which still copies
+// untouched pairs as bytes.
 #include <unistd.h>
 #include <cmath>
 #include <cstring>
@@ -96,28 +96,25 @@ class RecordTransformer : public Filter {
                    remove_top_.empty() && remove_nested_.empty();
   }
 
+  bool appendix_for(std::string_view tag, MapAppendix& out) override {
+    return append_only_ && batch_appendix(tag, out);
+  }
+
   Outcome filter(const EventBatch& in, EventBatch& out) override {
     if (out.tag.empty()) out.tag = in.tag;
+    if (append_only_) {
+      MapAppendix appendix;
+      if (batch_appendix(in.tag, appendix)) return add_to_each(in, appendix, out);
+    }
     TagParts tags(in.tag);
-    EvalContext ctx;
-    ctx.tag = in.tag;
-    ctx.tag_parts = &tags.parts;
-    ctx.tag_prefix = &tags.prefix;
-    ctx.tag_suffix = &tags.suffix;
-    ctx.hostname = hostname_;
-
+    EvalContext ctx = batch_context(in.tag, tags);
     Expansion expansion;
     UnknownSink unknown;
-    std::string pairs;  // the batch's encoded key/value pairs for the append-only path
     Status batch_status;
     bool constant = program_.batch_constant();
     if (constant) {
       batch_status = program_.expand(ctx, expansion, unknown);
       if (batch_status) dedupe(expansion);
-      for (size_t i = 0; i < expansion.keys.size(); ++i) {
-        mp_write_str(pairs, expansion.keys[i]);
-        pairs += expansion.values[i];
-      }
     }
     size_t unknown_per_event = unknown.size();
 
@@ -129,9 +126,6 @@ class RecordTransformer : public Filter {
     MpValue record;
     uint64_t unknown_count = 0;
     while (!rest.empty()) {
-      if (append_only_ && batch_status && unknown_per_event == 0 &&
-          try_append(rest, expansion.keys, pairs, out))
-        continue;
       if (!next_entry(rest, time, record)) break;
       if (!constant) {
         ctx.time = time;
@@ -143,13 +137,6 @@ class RecordTransformer : public Filter {
       unknown_count += unknown_per_event;
       if (!batch_status) {
         errors.add(in.tag, time, record.bytes, batch_status.message());
-        continue;
-      }
-      if (append_only_ && record.is_map() && !has_any_key(record, expansion.keys)) {
-        size_t mark = out.begin_entry(time);
-        (void)mark;
-        append_to_map(record, pairs, static_cast<uint32_t>(expansion.keys.size()), out.entries);
-        out.commit_entry();
         continue;
       }
       // General path: Fluentd's reform + renew_time_key + remove_keys.
@@ -217,84 +204,50 @@ class RecordTransformer : public Filter {
         }
   }
 
-  // The append-only fast path on raw entry bytes: for an entry of the usual shape (fixarray 2,
-  // EventTime ext, map) whose keys do not include any added key, copies the entry with the map
-  // header patched and `pairs` appended, advances `rest` and returns true. One pass over the
-  // record: keys are compared while values are skipped by length.
-  static bool try_append(std::string_view& rest, const std::vector<std::string>& keys,
-                         std::string_view pairs, EventBatch& out) {
-    constexpr size_t kTimeEnd = 11;  // 0x92, 0xd7 0x00, 8 bytes of EventTime
-    const char* p = rest.data();
-    size_t n = rest.size();
-    if (n < kTimeEnd + 1 || static_cast<unsigned char>(p[0]) != 0x92 ||
-        static_cast<unsigned char>(p[1]) != 0xd7 || p[2] != 0)
-      return false;
-    unsigned char h = static_cast<unsigned char>(p[kTimeEnd]);
-    uint32_t count;
-    size_t off;
-    if ((h & 0xf0) == 0x80) {
-      count = h & 0x0f;
-      off = kTimeEnd + 1;
-    } else if (h == 0xde && n >= kTimeEnd + 3) {
-      count = static_cast<uint32_t>(static_cast<unsigned char>(p[kTimeEnd + 1]) << 8 |
-                                    static_cast<unsigned char>(p[kTimeEnd + 2]));
-      off = kTimeEnd + 3;
-    } else {
-      return false;
-    }
-    const size_t body = off;
-    for (uint32_t i = 0; i < count; ++i) {
-      if (off >= n) return false;
-      unsigned char k = static_cast<unsigned char>(p[off]);
-      size_t klen, khdr;
-      if ((k & 0xe0) == 0xa0) {
-        klen = k & 0x1f, khdr = 1;
-      } else if (k == 0xd9 && off + 1 < n) {
-        klen = static_cast<unsigned char>(p[off + 1]), khdr = 2;
-      } else {
-        return false;  // unusual key: let the general path handle it
-      }
-      if (off + khdr + klen > n) return false;
-      std::string_view key(p + off + khdr, klen);
-      for (const auto& added : keys)
-        if (added.size() == klen && added == key) return false;
-      off += khdr + klen;
-      size_t vlen = mp_skip(rest.substr(off));
-      if (vlen == 0) return false;
-      off += vlen;
-    }
-    uint32_t total = count + static_cast<uint32_t>(keys.size());
-    if (total > 0xffff) return false;
-    // Time and map header, then the record's pairs and the added ones, by appends (a resize
-    // first would zero-fill what is then overwritten).
-    char head[kTimeEnd + 3];
-    std::memcpy(head, p, kTimeEnd);
-    size_t head_len = kTimeEnd;
-    if (total < 16) {
-      head[head_len++] = static_cast<char>(0x80 | total);
-    } else {
-      head[head_len++] = static_cast<char>(0xde);
-      head[head_len++] = static_cast<char>(total >> 8);
-      head[head_len++] = static_cast<char>(total);
-    }
-    std::string& e = out.entries;
-    e.append(head, head_len);
-    e.append(p + body, off - body);
-    e.append(pairs.data(), pairs.size());
-    ++out.count;
-    rest.remove_prefix(off);
+  // What placeholders see of a batch with `tag`; `tags` holds what the context points into.
+  EvalContext batch_context(std::string_view tag, const TagParts& tags) const {
+    EvalContext ctx;
+    ctx.tag = tag;
+    ctx.tag_parts = &tags.parts;
+    ctx.tag_prefix = &tags.prefix;
+    ctx.tag_suffix = &tags.suffix;
+    ctx.hostname = hostname_;
+    return ctx;
+  }
+
+  // The pairs for a batch with `tag` when they are the same for every record: false when the
+  // expansion failed or met an unknown placeholder (the per-event path reports those).
+  bool batch_appendix(std::string_view tag, MapAppendix& out) const {
+    TagParts tags(tag);
+    EvalContext ctx = batch_context(tag, tags);
+    Expansion expansion;
+    UnknownSink unknown;
+    if (!program_.expand(ctx, expansion, unknown) || !unknown.empty()) return false;
+    out.clear();
+    for (size_t i = 0; i < expansion.keys.size(); ++i)
+      out.add(expansion.keys[i], expansion.values[i]);
     return true;
   }
 
-  static bool has_any_key(const MpValue& record, const std::vector<std::string>& keys) {
-    MapView it(record);
-    MpValue k, v;
-    while (it.next(k, v)) {
-      if (!k.is_string()) continue;
-      for (const auto& key : keys)
-        if (key.size() == k.data.size() && key == k.data) return true;
+  // Each record with the pairs added (a record that is not a map becomes a map of the pairs,
+  // as rewrite_map treats it as an empty one).
+  static Outcome add_to_each(const EventBatch& in, const MapAppendix& appendix, EventBatch& out) {
+    out.entries.reserve(in.entries.size() + in.entries.size() / 4);
+    std::string_view rest = in.entries;
+    EventTime time;
+    MpValue record;
+    while (!rest.empty() && next_entry(rest, time, record)) {
+      out.begin_entry(time);
+      size_t map_pos = out.entries.size();
+      if (record.is_map()) {
+        out.entries.append(record.bytes);
+      } else {
+        mp_write_map_header(out.entries, 0);
+      }
+      appendix.apply_to_tail(out.entries, map_pos);
+      out.commit_entry();
     }
-    return false;
+    return Outcome::kReplaced;
   }
 
   void warn_unknown(const UnknownSink& tokens, uint64_t count) {

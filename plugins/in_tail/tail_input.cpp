@@ -407,7 +407,7 @@ void TailInput::run() {
       if (multiline_mode_ && params_.multiline_flush_interval && !w->ml_pending.empty() &&
           now - w->ml_last_line >= params_.multiline_flush_interval->seconds) {
         EventBatch batch;
-        batch.tag = w->tag;
+        begin_batch(*w, batch);
         flush_multiline(*w, batch, false);
         if (!batch.empty()) emit(*w, batch);
       }
@@ -457,7 +457,7 @@ void TailInput::run() {
       }
       if (multiline_mode_ && !w->ml_pending.empty()) {
         EventBatch batch;
-        batch.tag = w->tag;
+        begin_batch(*w, batch);
         flush_multiline(*w, batch, true);
         if (!batch.empty()) emit(*w, batch);
       }

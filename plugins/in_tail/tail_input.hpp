@@ -59,6 +59,11 @@ class TailInput : public Input {
   bool parse_into(Watcher& w, std::string_view text, EventBatch& batch, bool quiet = false,
                   bool at_shutdown = false);
   void flush_multiline(Watcher& w, EventBatch& batch, bool at_shutdown);
+  // Starts a batch of `w`'s events: its tag, and what finish_record adds to each record.
+  void begin_batch(Watcher& w, EventBatch& batch);
+  // Adds path_key (unless the record has that key), then the pairs of the route's leading
+  // filters that only add pairs, to the record at `map_pos`, the last thing in `entries`.
+  void finish_record(std::string& entries, size_t map_pos) const;
   bool emit(Watcher& w, EventBatch& batch);
   void close_watcher(Watcher& w);
   void close_fd(Watcher& w);
@@ -74,6 +79,10 @@ class TailInput : public Input {
   std::vector<std::string> patterns_;
   std::optional<TimeZone> path_zone_;  // path_timezone; none: process local time
   std::unique_ptr<Parser> parser_;
+  EventBatch batch_;  // what read_batches fills
+  // For the batch being filled (one at a time, on the reading thread): see begin_batch.
+  MapAppendix path_pair_{MapAppendix::OnPresent::kKeep};
+  RecordSteps steps_;
   LineConverter converter_;  // from_encoding → encoding; inactive otherwise
   bool multiline_mode_ = false;
   tail::PositionFile pos_file_;

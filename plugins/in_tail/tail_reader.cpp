@@ -35,62 +35,12 @@ std::string_view chomp(std::string_view line) {
   return line;
 }
 
-bool map_header_at(const std::string& b, size_t pos, uint32_t& count, size_t& len) {
-  if (pos >= b.size()) return false;
-  auto u = [&](size_t i) { return static_cast<uint32_t>(static_cast<unsigned char>(b[pos + i])); };
-  unsigned char c = static_cast<unsigned char>(b[pos]);
-  if ((c & 0xf0) == 0x80) return count = c & 0x0f, len = 1, true;
-  if (c == 0xde && pos + 3 <= b.size()) return count = u(1) << 8 | u(2), len = 3, true;
-  if (c == 0xdf && pos + 5 <= b.size())
-    return count = u(1) << 24 | u(2) << 16 | u(3) << 8 | u(4), len = 5, true;
-  return false;
-}
-
-// Adds key → value to the map that starts at `map_pos` and ends the buffer, unless the map
-// already has the key (path_key never overwrites).
-void add_key_if_absent(std::string& b, size_t map_pos, std::string_view key,
-                       std::string_view value) {
-  uint32_t count = 0;
-  size_t hlen = 0;
-  if (!map_header_at(b, map_pos, count, hlen)) return;
-  size_t off = map_pos + hlen;
-  for (uint32_t i = 0; i < count; ++i) {
-    std::string_view rest(b.data() + off, b.size() - off);
-    size_t klen = msgpack_object_length(rest);
-    if (klen == 0) return;
-    unsigned char c = static_cast<unsigned char>(b[off]);
-    std::string_view k;
-    if ((c & 0xe0) == 0xa0)
-      k = rest.substr(1, c & 0x1f);
-    else if (c == 0xd9)
-      k = rest.substr(2, static_cast<unsigned char>(b[off + 1]));
-    else if (c == 0xda || c == 0xdb)
-      k = rest.substr(c == 0xda ? 3 : 5, klen - (c == 0xda ? 3 : 5));
-    if (k == key && k.data() != nullptr) return;
-    off += klen;
-    size_t vlen = msgpack_object_length(std::string_view(b.data() + off, b.size() - off));
-    if (vlen == 0) return;
-    off += vlen;
-  }
-  MsgpackWriter w(b);
-  w.str(key);
-  w.str(value);
-  uint32_t n = count + 1;
-  if (n <= 15) {
-    b[map_pos] = static_cast<char>(0x80 | n);
-  } else if (n <= 0xffff) {
-    char h[3] = {'\xde', static_cast<char>(n >> 8), static_cast<char>(n)};
-    b.replace(map_pos, hlen, h, 3);
-  } else {
-    char h[5] = {'\xdf', static_cast<char>(n >> 24), static_cast<char>(n >> 16),
-                 static_cast<char>(n >> 8), static_cast<char>(n)};
-    b.replace(map_pos, hlen, h, 5);
-  }
-}
-
 }  // namespace
 
 // Puts each parse result of one line into the batch, or reports it the way Fluentd does.
+// An entry's bytes before its record: fixarray 2, then the EventTime ext (d7 00 + 8 bytes).
+constexpr size_t kEntryHeader = 11;
+
 class BatchSink : public Parser::Sink {
  public:
   BatchSink(TailInput& in, Watcher& w, EventBatch& batch, std::string_view line, bool quiet,
@@ -113,8 +63,7 @@ class BatchSink : public Parser::Sink {
     if (r.code == ParseResult::Code::kOk && open_) {
       if (!r.has_time) t = EventTime::now();
       encode_event_time_body(t, batch_.entries.data() + mark_ + 3);
-      if (in_.params_.path_key)
-        add_key_if_absent(batch_.entries, mark_ + 11, *in_.params_.path_key, w_.path);
+      in_.finish_record(batch_.entries, mark_ + kEntryHeader);
       batch_.commit_entry();
       ++added;
       open_ = false;
@@ -133,15 +82,10 @@ class BatchSink : public Parser::Sink {
       if (in_.params_.emit_unmatched_lines) {
         size_t mark = batch_.begin_entry(EventTime::now());
         MsgpackWriter w(batch_.entries);
-        bool path_key = in_.params_.path_key && *in_.params_.path_key != "unmatched_line";
-        w.map_header(path_key ? 2 : 1);
+        w.map_header(1);
         w.str("unmatched_line");
         w.str(line_);
-        if (path_key) {
-          w.str(*in_.params_.path_key);
-          w.str(w_.path);
-        }
-        (void)mark;
+        in_.finish_record(batch_.entries, mark + kEntryHeader);
         batch_.commit_entry();
       }
       in_.warn_limited("pattern not matched: " + ruby_inspect(line_));
@@ -266,6 +210,21 @@ void TailInput::process_line(Watcher& w, std::string_view raw, EventBatch& batch
   if (parse_into(w, t, batch, true)) w.ml_pending.clear();
 }
 
+void TailInput::begin_batch(Watcher& w, EventBatch& batch) {
+  batch.clear();
+  batch.tag = w.tag;
+  path_pair_.clear();
+  if (params_.path_key) path_pair_.add_string(*params_.path_key, w.path);
+  steps_.clear();
+  if (ctx_.router) ctx_.router->record_steps(w.tag, steps_);
+  batch.applied = steps_.empty() ? nullptr : &steps_;
+}
+
+void TailInput::finish_record(std::string& entries, size_t map_pos) const {
+  path_pair_.apply_to_tail(entries, map_pos);
+  steps_.apply(entries, map_pos);
+}
+
 bool TailInput::emit(Watcher& w, EventBatch& batch) {
   if (!ctx_.router) return true;
   Status s = ctx_.router->emit(batch);
@@ -305,8 +264,10 @@ bool TailInput::drain(Watcher& w, double now, int max_batches, bool* more) {
 bool TailInput::read_batches(Watcher& w, double now, int max_batches, bool* more) {
   const size_t read_lines_limit =
       static_cast<size_t>(params_.read_lines_limit > 0 ? params_.read_lines_limit : 1000);
-  EventBatch batch;
-  batch.tag = w.tag;
+  // One batch object serves every file: its storage, grown once, is not given back and
+  // regrown (and its pages faulted in again) for each read.
+  EventBatch& batch = batch_;
+  begin_batch(w, batch);
   w.at_eof = false;
   for (int b = 0; b < max_batches; ++b) {
     // <group>: at most the file's remaining quota of lines in this batch.

@@ -225,6 +225,7 @@ BufferedOutput::BufferedOutput(PluginContext& ctx, const OutputParams& params,
 BufferedOutput::~BufferedOutput() {
   stopping_ = true;
   cv_.notify_all();
+  enqueue_cv_.notify_all();
   for (auto& t : threads_)
     if (t.joinable()) t.join();
 }
@@ -272,6 +273,7 @@ void BufferedOutput::shutdown() {
   }
   stopping_ = true;
   cv_.notify_all();
+  enqueue_cv_.notify_all();
   for (auto& t : threads_)
     if (t.joinable()) t.join();
   threads_.clear();
@@ -380,7 +382,7 @@ void BufferedOutput::enqueue_thread_run() {
   double period = flush_interval_seconds();
   std::unique_lock lock(mu_);
   while (!stopping_) {
-    cv_.wait_for(lock, std::chrono::duration<double>(std::min(period, 1.0)));
+    enqueue_cv_.wait_for(lock, std::chrono::duration<double>(std::min(period, 1.0)));
     if (stopping_) break;
     lock.unlock();
     int64_t now = static_cast<int64_t>(::time(nullptr));

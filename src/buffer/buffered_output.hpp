@@ -202,8 +202,10 @@ class BufferedOutput : public Output {
   double slow_flush_log_threshold_ = 20.0;
   double delayed_commit_timeout_ = 60;
 
-  mutable std::mutex mu_;  // retry state, in-flight set, thread control
-  std::condition_variable cv_;
+  mutable std::mutex mu_;               // retry state, in-flight set, thread control
+  std::condition_variable cv_;          // wakes the flush threads
+  std::condition_variable enqueue_cv_;  // wakes the enqueue thread (only to stop it): a notify
+                                        // meant for a flush thread must not be spent on it
   std::optional<RetryState> retry_;
   struct InFlight {
     ChunkId id;

@@ -7,7 +7,10 @@
 namespace shipper::buffer {
 
 Status MemoryChunk::append(std::string_view data, uint32_t records) {
-  if (data_.capacity() < expected_size_) data_.reserve(expected_size_);
+  if (data_.capacity() < expected_size_) {
+    if (spare_ && data_.empty()) spare_->take(data_);
+    if (data_.capacity() < expected_size_) data_.reserve(expected_size_);
+  }
   data_.append(data);
   pending_bytes_ += data.size();
   pending_records_ += records;
@@ -31,6 +34,7 @@ Status MemoryChunk::rollback() {
 }
 
 Status MemoryChunk::purge() {
+  if (spare_) spare_->give(std::move(data_));
   std::string().swap(data_);
   bytes_ = 0;
   records_ = 0;
@@ -48,7 +52,7 @@ MemoryBuffer::MemoryBuffer(Params params, PluginContext& ctx)
 Result<ChunkPtr> MemoryBuffer::generate_chunk(const ChunkMetadata& meta) {
   constexpr uint64_t kMaxReserve = 16ull << 20;
   auto c = std::make_shared<MemoryChunk>(
-      static_cast<size_t>(std::min<uint64_t>(chunk_limit_size(), kMaxReserve)));
+      static_cast<size_t>(std::min<uint64_t>(chunk_limit_size(), kMaxReserve)), spare_);
   c->init(generate_chunk_id(), meta, compression(), static_cast<int64_t>(::time(nullptr)),
           params().decompression_size_limit.bytes);
   return ChunkPtr(c);

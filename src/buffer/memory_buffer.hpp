@@ -1,5 +1,9 @@
 #pragma once
 // The memory buffer (@type memory): chunks are byte strings; lost when the process dies.
+#include <memory>
+#include <mutex>
+#include <string>
+
 #include "buffer/buffer.hpp"
 
 namespace shipper::buffer {
@@ -10,11 +14,36 @@ struct MemoryBufferParams : BufferParams {
   }
 };
 
+// The storage of the last purged chunk, kept for the next one. A new chunk's pages would
+// otherwise be faulted in and zeroed by the kernel one by one, every chunk again: that cost as
+// much as copying the events in. At most one chunk's worth of memory waits here.
+class SpareStorage {
+ public:
+  // Moves the spare storage (emptied, its capacity kept) into `out` if there is one.
+  void take(std::string& out) {
+    std::lock_guard lock(mu_);
+    if (spare_.capacity() == 0) return;
+    out.swap(spare_);
+    out.clear();
+    std::string().swap(spare_);
+  }
+  void give(std::string&& storage) {
+    std::lock_guard lock(mu_);
+    if (storage.capacity() > spare_.capacity()) spare_ = std::move(storage);
+  }
+
+ private:
+  std::mutex mu_;
+  std::string spare_;
+};
+
 class MemoryChunk : public StoredChunk {
  public:
   // `expected_size`: reserved on the first append (the chunk limit, capped), so a chunk grows
-  // without copying itself over and over; untouched reserved pages cost no memory.
-  explicit MemoryChunk(size_t expected_size = 0) : expected_size_(expected_size) {}
+  // without copying itself over and over; untouched reserved pages cost no memory. `spare`:
+  // where the storage goes when the chunk is purged, and where the first append looks first.
+  explicit MemoryChunk(size_t expected_size = 0, std::shared_ptr<SpareStorage> spare = nullptr)
+      : expected_size_(expected_size), spare_(std::move(spare)) {}
   Status append(std::string_view data, uint32_t records) override;
   Status commit(int64_t now) override;
   Status rollback() override;
@@ -27,6 +56,7 @@ class MemoryChunk : public StoredChunk {
  private:
   std::string data_;
   size_t expected_size_;
+  std::shared_ptr<SpareStorage> spare_;
 };
 
 class MemoryBuffer : public Buffer {
@@ -36,6 +66,9 @@ class MemoryBuffer : public Buffer {
 
  protected:
   Result<ChunkPtr> generate_chunk(const ChunkMetadata& meta) override;
+
+ private:
+  std::shared_ptr<SpareStorage> spare_ = std::make_shared<SpareStorage>();
 };
 
 }  // namespace shipper::buffer

@@ -11,10 +11,15 @@
 
 namespace shipper {
 
+struct RecordSteps;  // engine/record_steps.hpp
+
 struct EventBatch {
   std::string tag;
   std::string entries;  // concatenated msgpack arrays [EventTime, map]
   uint32_t count = 0;
+  // Set by a producer that applied the first filters of the route to each record as it wrote
+  // it; the router skips them. Kept by clear(): it belongs to the stream, not to its events.
+  const RecordSteps* applied = nullptr;
 
   bool empty() const { return count == 0; }
   void clear() {

@@ -198,6 +198,14 @@ size_t mp_skip(std::string_view data) {
       --pending;
       continue;
     }
+    if (c == 0xd9 || c == 0xda) {  // str8, str16: log lines
+      size_t hl = c == 0xd9 ? 2 : 3;
+      if (data.size() - off < hl) return 0;
+      const char* h = data.data() + off;
+      off += hl + (c == 0xd9 ? u8(h + 1) : (size_t{u8(h + 1)} << 8 | u8(h + 2)));
+      --pending;
+      continue;
+    }
     size_t hl = 0, bl = 0;
     if (!decode_header(data.substr(off), v, hl, bl)) return 0;
     off += hl + bl;
@@ -373,14 +381,6 @@ void mp_write_nil(std::string& out) {
 }
 void mp_write_bool(std::string& out, bool v) {
   out.push_back(static_cast<char>(v ? 0xc3 : 0xc2));
-}
-
-void append_to_map(const MpValue& map, std::string_view added_pairs, uint32_t n_added,
-                   std::string& out) {
-  uint32_t old_n = map.is_map() ? map.count : 0;
-  mp_write_map_header(out, old_n + n_added);
-  if (map.is_map()) out.append(map.data.data(), map.data.size());
-  out.append(added_pairs.data(), added_pairs.size());
 }
 
 void rewrite_map(const MpValue& map, std::span<const FieldSet> set,

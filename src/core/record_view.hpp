@@ -4,7 +4,7 @@
 // A record is a msgpack map inside an EventBatch's bytes. Filters read it through MpValue /
 // MapView (pointers into the batch, nothing decoded or copied beyond the header being looked at)
 // and write a new record only when they change it: appending keys only patches the map header
-// and copies the rest as bytes (append_to_map); other edits copy each untouched pair as bytes
+// (MapAppendix, core/map_appendix.hpp); other edits copy each untouched pair as bytes
 // (rewrite_map). Ruby's to_s / inspect renderings live here too, because Fluentd's filters turn
 // values into text that way (placeholders, grep).
 #include <cstdint>
@@ -71,11 +71,6 @@ void mp_write_int(std::string& out, int64_t v);
 void mp_write_double(std::string& out, double v);
 void mp_write_nil(std::string& out);
 void mp_write_bool(std::string& out, bool v);
-
-// Writes `map` with `n_added` pairs appended, `added_pairs` being their encoded keys and values.
-// The caller guarantees that none of the added keys is already in the map.
-void append_to_map(const MpValue& map, std::string_view added_pairs, uint32_t n_added,
-                   std::string& out);
 
 // One key to set: `value` is an encoded msgpack object.
 struct FieldSet {

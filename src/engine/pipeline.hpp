@@ -66,6 +66,9 @@ class Pipeline {
       }
       return st;
     }
+    void record_steps(std::string_view tag, RecordSteps& out) override {
+      inner_->record_steps(tag, out);
+    }
     EmitCounters counters;
 
    private:

@@ -10,9 +10,11 @@
 #include "config/element.hpp"
 #include "config/plugin_kind.hpp"
 #include "core/event_batch.hpp"
+#include "core/map_appendix.hpp"
 #include "core/status.hpp"
 #include "engine/log.hpp"
 #include "engine/plugin_report.hpp"
+#include "engine/record_steps.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -30,6 +32,10 @@ class EventRouter {
  public:
   virtual ~EventRouter() = default;
   virtual Status emit(EventBatch& batch) = 0;
+  // The steps a producer of batches with `tag` may apply to each record as it writes it (see
+  // RecordSteps); it then sets batch.applied. Fetched for each batch, as a filter works out its
+  // pairs for each batch.
+  virtual void record_steps(std::string_view /*tag*/, RecordSteps& out) { out.clear(); }
 };
 
 // Process-wide settings from <system> and the command line that plugins read.
@@ -83,6 +89,10 @@ class Filter : public Plugin {
     kReplaced,   // the filtered events are in `out` (possibly none: all dropped)
   };
   virtual Outcome filter(const EventBatch& in, EventBatch& out) = 0;
+  // A filter whose whole effect on every record of a batch with `tag` is to add the same pairs
+  // (replacing the values of keys a record has) fills `out` and returns true; a producer may
+  // then add them as it writes each record, and the router skips this filter for its batches.
+  virtual bool appendix_for(std::string_view /*tag*/, MapAppendix& /*out*/) { return false; }
 
   // Fluentd's filter statistics: the events that left the filter, counted by the router once
   // per batch. A filter that reports more calls this base version too.

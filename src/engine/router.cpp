@@ -16,6 +16,7 @@ struct ScratchPool {
     if (used == batches.size()) batches.push_back(std::make_unique<EventBatch>());
     EventBatch& b = *batches[used++];
     b.clear();
+    b.applied = nullptr;  // a filter's output is a new stream
     return b;
   }
 };
@@ -106,10 +107,28 @@ Status Router::route(const EventBatch& batch) {
   return s;
 }
 
+void Router::record_steps(std::string_view tag, RecordSteps& out) {
+  out.clear();
+  auto route = route_for(tag);
+  for (Filter* f : route->filters) {
+    MapAppendix appendix;
+    if (!f->appendix_for(tag, appendix)) break;
+    out.filters.push_back(f);
+    out.appendices.push_back(std::move(appendix));
+  }
+}
+
 Status Router::deliver(const Route& route, const EventBatch& batch) {
   const EventBatch* current = &batch;
   ScratchScope scope;
+  // Filters the producer already applied to each record only count the batch.
+  size_t applied = batch.applied ? batch.applied->applied_prefix(route.filters) : 0;
   for (Filter* f : route.filters) {
+    if (applied > 0) {
+      --applied;
+      f->count_passed(*current);
+      continue;
+    }
     EventBatch& out = t_scratch.take();
     out.tag = current->tag;
     if (f->filter(*current, out) == Filter::Outcome::kReplaced) {

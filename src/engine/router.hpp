@@ -32,6 +32,7 @@ class Router : public EventRouter {
   // Routes the batch; does not modify it. kBufferFull from the output comes back unchanged so
   // the input can retry; other output errors go to @ERROR when it exists.
   Status emit(EventBatch& batch) override { return route(batch); }
+  void record_steps(std::string_view tag, RecordSteps& out) override;
   Status route(const EventBatch& batch);
 
   // True if any rule (filter or match) matches the tag, as Fluentd's EventRouter#match?.

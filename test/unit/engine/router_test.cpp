@@ -7,6 +7,7 @@
 #include "config/loader.hpp"
 #include "core/msgpack_map.hpp"
 #include "core/record_json.hpp"
+#include "core/record_view.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/registry.hpp"
 
@@ -59,12 +60,26 @@ struct MarkParams {
   }
 };
 
-// Appends key: true to every record.
+// How often each Mark filter (by key) ran on a batch.
+std::map<std::string, int> g_filter_calls;
+
+// Appends key: true to every record. As `mark` it offers producers to do that for it; as
+// `mark_late` it does not.
 class Mark : public Filter {
  public:
   using Params = MarkParams;
   Mark(Params p, PluginContext&) : key_(std::move(p.key)) {}
+  bool appendix_for(std::string_view, MapAppendix& out) override {
+    std::string yes;
+    mp_write_bool(yes, true);
+    out.add(key_, yes);
+    return true;
+  }
   Outcome filter(const EventBatch& in, EventBatch& out) override {
+    {
+      std::lock_guard lock(g_mu);
+      ++g_filter_calls[key_];
+    }
     EntryReader r(in.entries);
     EntryView e;
     while (r.next(e)) {
@@ -86,6 +101,12 @@ class Mark : public Filter {
   std::string key_;
 };
 
+class MarkLate : public Mark {
+ public:
+  using Mark::Mark;
+  bool appendix_for(std::string_view, MapAppendix&) override { return false; }
+};
+
 class DropAll : public Filter {
  public:
   using Params = NoParams;
@@ -99,6 +120,7 @@ const Registry& test_registry() {
     reg->add<Collect>(config::PluginKind::kOutput, "collect", "test");
     reg->add<Failing>(config::PluginKind::kOutput, "failing", "test");
     reg->add<Mark>(config::PluginKind::kFilter, "mark", "test");
+    reg->add<MarkLate>(config::PluginKind::kFilter, "mark_late", "test");
     reg->add<DropAll>(config::PluginKind::kFilter, "drop", "test");
     // relabel and copy come from the built-in plugins
     for (const auto* info : Registry::builtin().all())
@@ -118,6 +140,7 @@ struct Fixture {
     {
       std::lock_guard lock(g_mu);
       g_received.clear();
+      g_filter_calls.clear();
     }
     root = config::parse_text(text, "test.conf", ".", diags);
     REQUIRE_FALSE(diags.has_errors());
@@ -427,4 +450,81 @@ TEST_CASE("events relabelled in a circle are cut off, not recursed without end")
   REQUIRE(f.pipeline);
   f.emit("loop");  // returns (ok) instead of overflowing the stack
   SUCCEED();
+}
+
+TEST_CASE("filters a producer applied to each record are skipped for its batch, and only those") {
+  Fixture f(R"(
+<filter app.**>
+  @type mark
+  key a
+</filter>
+<filter app.**>
+  @type mark
+  key b
+</filter>
+<filter app.**>
+  @type mark_late
+  key c
+</filter>
+<filter **>
+  @type mark
+  key d
+</filter>
+<match **>
+  @type collect
+  @id out
+</match>
+)");
+  REQUIRE(f.pipeline);
+  Router& router = f.pipeline->root_router();
+  RecordSteps steps;
+  router.record_steps("app.x", steps);
+  // The leading filters that only add pairs, up to the first that does more.
+  REQUIRE(steps.filters.size() == 2);
+
+  // A producer writes each record and applies the steps to it at once.
+  auto produce = [&](const std::string& tag, const RecordSteps* applied) {
+    EventBatch b;
+    b.tag = tag;
+    for (const char* m : {"one", "two"}) {
+      b.begin_entry(EventTime{1, 0});
+      size_t map_pos = b.entries.size();
+      MsgpackWriter w(b.entries);
+      w.map_header(1);
+      w.str("message");
+      w.str(m);
+      if (applied) applied->apply(b.entries, map_pos);
+      b.commit_entry();
+    }
+    b.applied = applied;
+    REQUIRE(router.emit(b).is_ok());
+  };
+  produce("app.x", &steps);
+  const std::vector<std::string> want = {
+      R"(app.x {"message":"one","a":true,"b":true,"c":true,"d":true})",
+      R"(app.x {"message":"two","a":true,"b":true,"c":true,"d":true})"};
+  CHECK(received("out") == want);
+  CHECK(g_filter_calls == std::map<std::string, int>{{"c", 1}, {"d", 1}});
+
+  // The same events from a producer that applied nothing: every filter runs, same records.
+  {
+    std::lock_guard lock(g_mu);
+    g_received.clear();
+    g_filter_calls.clear();
+  }
+  produce("app.x", nullptr);
+  CHECK(received("out") == want);
+  CHECK(g_filter_calls == std::map<std::string, int>{{"a", 1}, {"b", 1}, {"c", 1}, {"d", 1}});
+
+  // Steps that are not the route's own are not taken for it: its filters run.
+  {
+    std::lock_guard lock(g_mu);
+    g_received.clear();
+    g_filter_calls.clear();
+  }
+  produce("other", &steps);
+  CHECK(received("out") ==
+        std::vector<std::string>{R"(other {"message":"one","a":true,"b":true,"d":true})",
+                                 R"(other {"message":"two","a":true,"b":true,"d":true})"});
+  CHECK(g_filter_calls == std::map<std::string, int>{{"d", 1}});
 }

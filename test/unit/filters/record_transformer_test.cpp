@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "core/map_appendix.hpp"
 #include "filter_util.hpp"
 #include "test_util.hpp"
 
@@ -205,6 +206,43 @@ TEST_CASE("record_transformer: the append-only path and the general path agree")
   CHECK(e[0].time == EventTime{1591005600, 123456789});
 }
 
+TEST_CASE("record_transformer: a producer applying its appendix gets the filter's records") {
+  auto b = make_filter(
+      "record_transformer",
+      element("filter", {}, {element("record", {{"node", "n1"}, {"tag_copy", "${tag}"}})}));
+  REQUIRE(b->filter);
+  const std::vector<std::string_view> records = {R"({"x":1})", R"({"node":"old","y":2})", "{}"};
+  EventBatch in = batch("t.a", {records[0], records[1], records[2]}), filtered;
+  b->filter->filter(in, filtered);
+  MapAppendix appendix;
+  REQUIRE(b->filter->appendix_for("t.a", appendix));
+  // What in_tail does: each record gets the pairs right after it is written.
+  EventBatch produced;
+  for (auto json : records) {
+    produced.begin_entry(EventTime{1591005600, 123456789});
+    size_t map_pos = produced.entries.size();
+    produced.entries += mp(json);
+    REQUIRE(appendix.apply_to_tail(produced.entries, map_pos));
+    produced.commit_entry();
+  }
+  CHECK(produced.entries == filtered.entries);
+  CHECK(produced.count == filtered.count);
+
+  // Pairs that depend on the event, or that edit more than they add, are not offered.
+  for (const auto& [params, record] :
+       std::vector<std::pair<KV, KV>>{{{}, {{"copy", "${record[\"x\"]}"}}},
+                                      {{}, {{"t", "${time}"}}},
+                                      {{{"remove_keys", "x"}}, {{"a", "1"}}},
+                                      {{{"renew_record", "true"}}, {{"a", "1"}}},
+                                      {{}, {{"u", "${nosuch}"}}}}) {
+    auto f =
+        make_filter("record_transformer", element("filter", params, {element("record", record)}));
+    REQUIRE(f->filter);
+    MapAppendix none;
+    CHECK_FALSE(f->filter->appendix_for("t.a", none));
+  }
+}
+
 TEST_CASE("record_transformer: enable_ruby splits the tag into pod, namespace and container") {
   // The enable_ruby form of the idiom: tag_suffix[4] keeps dots in pod names; the container id
   // is the text after the last '-'.
@@ -231,7 +269,8 @@ TEST_CASE("record_transformer: enable_ruby splits the tag into pod, namespace an
 }
 
 TEST_CASE("record_transformer: ${time} is whole seconds in the process's local zone") {
-  auto b = make_filter("record_transformer", element("filter", {}, {element("record", {{"t", "${time}"}})}));
+  auto b = make_filter("record_transformer",
+                       element("filter", {}, {element("record", {{"t", "${time}"}})}));
   REQUIRE(b->filter);
   setenv("TZ", "Asia/Tokyo", 1);
   tzset();

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "core/map_appendix.hpp"
 #include "core/record_accessor.hpp"
 #include "core/record_view.hpp"
 #include "test_util.hpp"
@@ -39,22 +40,63 @@ TEST_CASE("MapView iterates and finds keys without copying") {
   CHECK(MapView::find(m, "log").data == "hi\n");
 }
 
-TEST_CASE("append_to_map patches the header, also across the fixmap limit") {
-  std::string r = mp(R"({"a":1})");
-  std::string pair;
-  mp_write_str(pair, "b");
-  mp_write_str(pair, "x");
-  std::string out;
-  append_to_map(view(r), pair, 1, out);
-  CHECK(js(out) == R"({"a":1,"b":"x"})");
+TEST_CASE("MapAppendix adds its pairs in place, also across the fixmap limit") {
+  MapAppendix appendix;
+  appendix.add_string("b", "x");
+  std::string buffer = "head";  // the map is the last thing in a buffer
+  buffer += mp(R"({"a":1})");
+  REQUIRE(appendix.apply_to_tail(buffer, 4));
+  CHECK(buffer.substr(0, 4) == "head");
+  CHECK(js(buffer.substr(4)) == R"({"a":1,"b":"x"})");
 
-  std::string wide = mp(
-      R"({"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":11,"k12":12,"k13":13,"k14":14})");
-  out.clear();
-  append_to_map(view(wide), pair, 1, out);
-  CHECK(static_cast<unsigned char>(out[0]) == 0xde);
-  CHECK(view(out).count == 16);
-  CHECK(js(out).substr(js(out).size() - 8) == R"("b":"x"})");
+  std::string wide =
+      "head" +
+      mp(R"({"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":11,"k12":12,"k13":13,"k14":14})");
+  REQUIRE(appendix.apply_to_tail(wide, 4));
+  CHECK(static_cast<unsigned char>(wide[4]) == 0xde);
+  CHECK(view(wide.substr(4)).count == 16);
+  CHECK(js(wide.substr(4)).substr(js(wide.substr(4)).size() - 8) == R"("b":"x"})");
+  CHECK(mp_skip(std::string_view(wide).substr(4)) == wide.size() - 4);
+
+  std::string not_map = "head" + mp(R"([1,2])");
+  CHECK_FALSE(appendix.apply_to_tail(not_map, 4));
+  CHECK(not_map == "head" + mp(R"([1,2])"));
+}
+
+TEST_CASE("MapAppendix: present keys are overwritten in place or kept; a key added twice") {
+  std::string one, two;
+  mp_write_int(one, 1);
+  mp_write_int(two, 2);
+  MapAppendix overwrite;
+  overwrite.add("n", one);
+  overwrite.add("new", one);
+  overwrite.add("n", two);  // first place, last value
+  CHECK(overwrite.size() == 2);
+  std::string absent = mp(R"({"a":"x"})");
+  REQUIRE(overwrite.apply_to_tail(absent, 0));
+  CHECK(js(absent) == R"({"a":"x","n":2,"new":1})");
+  std::string present = mp(R"({"n":"old","a":"x"})");
+  REQUIRE(overwrite.apply_to_tail(present, 0));
+  CHECK(js(present) == R"({"n":2,"a":"x","new":1})");
+
+  MapAppendix keep(MapAppendix::OnPresent::kKeep);
+  keep.add("n", two);
+  keep.add("new", one);
+  std::string kept = mp(R"({"n":"old","a":"x"})");
+  REQUIRE(keep.apply_to_tail(kept, 0));
+  CHECK(js(kept) == R"({"n":"old","a":"x","new":1})");
+  std::string all_present = mp(R"({"new":0,"n":0})");
+  REQUIRE(keep.apply_to_tail(all_present, 0));
+  CHECK(js(all_present) == R"({"new":0,"n":0})");
+
+  // Nothing to add leaves the record as it is; truncated bytes are refused.
+  MapAppendix none;
+  std::string r = mp(R"({"a":[1,{"b":2}]})");
+  REQUIRE(none.apply_to_tail(r, 0));
+  CHECK(js(r) == R"({"a":[1,{"b":2}]})");
+  std::string cut = r.substr(0, r.size() - 1);
+  CHECK_FALSE(overwrite.apply_to_tail(cut, 0));
+  CHECK(cut == r.substr(0, r.size() - 1));
 }
 
 TEST_CASE("rewrite_map overwrites in place, appends new keys, removes") {
