@@ -3,6 +3,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "buffer/buffer.hpp"
 
@@ -14,27 +15,29 @@ struct MemoryBufferParams : BufferParams {
   }
 };
 
-// The storage of the last purged chunk, kept for the next one. A new chunk's pages would
+// The storage of the last purged chunks, kept for the next ones. A new chunk's pages would
 // otherwise be faulted in and zeroed by the kernel one by one, every chunk again: that cost as
-// much as copying the events in. At most one chunk's worth of memory waits here.
+// much as copying the events in. Two are kept, as at full speed one chunk is being sent while
+// the next fills and a third is started; at most two chunks' worth of memory waits here.
 class SpareStorage {
  public:
-  // Moves the spare storage (emptied, its capacity kept) into `out` if there is one.
+  // Moves a spare storage (emptied, its capacity kept) into `out` if there is one.
   void take(std::string& out) {
     std::lock_guard lock(mu_);
-    if (spare_.capacity() == 0) return;
-    out.swap(spare_);
+    if (spares_.empty()) return;
+    out.swap(spares_.back());
     out.clear();
-    std::string().swap(spare_);
+    spares_.pop_back();
   }
   void give(std::string&& storage) {
     std::lock_guard lock(mu_);
-    if (storage.capacity() > spare_.capacity()) spare_ = std::move(storage);
+    if (spares_.size() < kKept) spares_.push_back(std::move(storage));
   }
 
  private:
+  static constexpr size_t kKept = 2;
   std::mutex mu_;
-  std::string spare_;
+  std::vector<std::string> spares_;
 };
 
 class MemoryChunk : public StoredChunk {

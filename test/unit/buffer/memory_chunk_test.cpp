@@ -1,29 +1,42 @@
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "buffer/memory_buffer.hpp"
 
 using namespace shipper;
 using namespace shipper::buffer;
 
-TEST_CASE("a purged memory chunk's storage goes, emptied, to the next chunk; one is kept") {
+namespace {
+// A chunk holding `text`, committed.
+std::unique_ptr<MemoryChunk> filled(const std::shared_ptr<SpareStorage>& spare,
+                                    std::string_view text) {
+  auto c = std::make_unique<MemoryChunk>(1 << 20, spare);
+  REQUIRE(c->append(text, 1).is_ok());
+  REQUIRE(c->commit(0).is_ok());
+  return c;
+}
+}  // namespace
+
+TEST_CASE("purged memory chunks' storage goes, emptied, to the next chunks; two are kept") {
   auto spare = std::make_shared<SpareStorage>();
-  MemoryChunk first(1 << 20, spare);
-  REQUIRE(first.append("abc", 1).is_ok());
-  REQUIRE(first.commit(0).is_ok());
-  const char* storage = first.raw_view()->data();
-  REQUIRE(first.purge().is_ok());
-  CHECK(first.raw_view()->empty());
+  auto first = filled(spare, "abc");
+  auto second = filled(spare, "def");
+  std::set<const char*> purged = {first->raw_view()->data(), second->raw_view()->data()};
+  REQUIRE(first->purge().is_ok());
+  REQUIRE(second->purge().is_ok());
+  CHECK(first->raw_view()->empty());
 
-  MemoryChunk second(1 << 20, spare);
-  REQUIRE(second.append("xy", 1).is_ok());
-  REQUIRE(second.commit(0).is_ok());
-  CHECK(second.raw_view()->data() == storage);
-  CHECK(*second.raw_view() == "xy");
+  auto third = filled(spare, "xy");
+  auto fourth = filled(spare, "z");
+  CHECK(purged.count(third->raw_view()->data()) == 1);
+  CHECK(purged.count(fourth->raw_view()->data()) == 1);
+  CHECK(third->raw_view()->data() != fourth->raw_view()->data());
+  CHECK(*third->raw_view() == "xy");
+  CHECK(*fourth->raw_view() == "z");
 
-  // The spare is spent: a chunk started meanwhile gets storage of its own.
-  MemoryChunk third(1 << 20, spare);
-  REQUIRE(third.append("z", 1).is_ok());
-  REQUIRE(third.commit(0).is_ok());
-  CHECK(third.raw_view()->data() != storage);
-  CHECK(*third.raw_view() == "z");
+  // The spares are spent: a chunk started meanwhile gets storage of its own.
+  auto fifth = filled(spare, "w");
+  CHECK(purged.count(fifth->raw_view()->data()) == 0);
+  CHECK(*fifth->raw_view() == "w");
 }
