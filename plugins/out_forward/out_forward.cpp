@@ -168,9 +168,8 @@ Status ForwardOutput::build_frame(const buffer::Chunk& chunk, const std::string&
   const buffer::Compression stored = chunk.compression();
   buffer::Compression wanted = buffer::Compression::kText;
   buffer::parse_compression(compress_, wanted);
-  std::optional<std::string_view> view = chunk.raw_view();
-  if (view && stored == wanted) {
-    frame.entries_view = *view;
+  frame.entries_pieces.clear();
+  if (stored == wanted && chunk.raw_pieces(frame.entries_pieces)) {
     frame.entries_owned = false;
   } else if (stored == wanted && chunk.bytesize() > kSendPiece) {
     // Streamed from the file. Its last byte is read now: a chunk file cut short fails here,
@@ -183,7 +182,7 @@ Status ForwardOutput::build_frame(const buffer::Chunk& chunk, const std::string&
   } else {
     std::string raw_copy;
     std::string_view raw;
-    if (view) {
+    if (std::optional<std::string_view> view = chunk.raw_view()) {
       raw = *view;
     } else {
       Status st = chunk.read_raw(raw_copy);
@@ -239,8 +238,16 @@ Result<Node*> ForwardOutput::send_chunk(const buffer::Chunk& chunk, const Frame&
 }
 
 Status ForwardOutput::send_whole(forward::ClientSocket& sock, const Frame& frame) {
-  const std::string_view pieces[] = {frame.head, frame.entries(), frame.options};
-  return sock.write_all(pieces, std::size(pieces));
+  thread_local std::vector<std::string_view> pieces;
+  pieces.clear();
+  pieces.push_back(frame.head);
+  if (frame.entries_owned) {
+    pieces.push_back(frame.entries_storage);
+  } else {
+    pieces.insert(pieces.end(), frame.entries_pieces.begin(), frame.entries_pieces.end());
+  }
+  pieces.push_back(frame.options);
+  return sock.write_all(pieces.data(), pieces.size());
 }
 
 Status ForwardOutput::send_streamed(forward::ClientSocket& sock, const Frame& frame) {

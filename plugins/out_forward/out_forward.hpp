@@ -51,12 +51,17 @@ class ForwardOutput : public buffer::BufferedOutput {
   struct Frame {
     std::string head;
     std::string entries_storage;  // used when the entries had to be read or converted
-    std::string_view entries_view;
+    std::vector<std::string_view> entries_pieces;  // else the chunk's bytes where they lie
     bool entries_owned = false;
     const buffer::Chunk* streamed = nullptr;
     std::string options;
-    std::string_view entries() const { return entries_owned ? entries_storage : entries_view; }
-    uint64_t entries_size() const { return streamed ? streamed->bytesize() : entries().size(); }
+    uint64_t entries_size() const {
+      if (streamed) return streamed->bytesize();
+      if (entries_owned) return entries_storage.size();
+      uint64_t n = 0;
+      for (auto p : entries_pieces) n += p.size();
+      return n;
+    }
   };
   // Builds the frame for a chunk: head, entries (as stored, or (de)compressed to match
   // `compress`), options. `token` non-empty in ack mode.

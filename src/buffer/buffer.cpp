@@ -105,8 +105,8 @@ void Buffer::enqueue_locked(const ChunkPtr& c) {
   queue_.push_back(c);
 }
 
-Status Buffer::write(const std::vector<MetaGroup>& groups, bool enqueue_written,
-                     size_t* oversized) {
+Status Buffer::write(const std::vector<MetaGroup>& groups, bool enqueue_written, size_t* oversized,
+                     std::string* takeable) {
   if (oversized) *oversized = 0;
   std::lock_guard lock(mu_);
   if (total_limit_size_ <= total_bytes_)
@@ -134,8 +134,15 @@ Status Buffer::write(const std::vector<MetaGroup>& groups, bool enqueue_written,
     return st;
   };
   std::string scratch;
+  // Taking the caller's storage is safe only where nothing after it can fail: one group.
+  if (groups.size() != 1) takeable = nullptr;
   auto append = [&](const ChunkPtr& c, std::string_view data, uint32_t n) -> Status {
-    if (compression_ == Compression::kText) return c->append(data, n);
+    if (compression_ == Compression::kText) {
+      if (takeable && data.data() == takeable->data() && data.size() == takeable->size() &&
+          c->adopt(*takeable, n))
+        return Status::ok();
+      return c->append(data, n);
+    }
     scratch.clear();
     Status st = compress_append(compression_, data, scratch);
     if (!st) return st;

@@ -31,6 +31,9 @@ class StoredChunk : public Chunk {
     decompression_limit_ = decompression_limit;
   }
   virtual Status append(std::string_view data, uint32_t records) = 0;
+  // Takes `storage` (all of it entries) instead of copying it, when the chunk can; `storage` is
+  // then left with other, empty storage for the caller to reuse. False: nothing was taken.
+  virtual bool adopt(std::string& /*storage*/, uint32_t /*records*/) { return false; }
   virtual Status commit(int64_t now) = 0;
   virtual Status rollback() = 0;
   virtual Status mark_queued() { return Status::ok(); }
@@ -88,7 +91,10 @@ class Buffer : public Plugin {
   // Writes the groups all-or-nothing: on error nothing was taken. kBufferFull when the buffer is
   // not storable (total_limit_size) or the disk is full. A single event larger than
   // chunk_limit_size is dropped and counted in *oversized (the rest is stored).
-  Status write(const std::vector<MetaGroup>& groups, bool enqueue_written, size_t* oversized);
+  // `takeable`: storage that holds exactly the bytes of the only group, which a chunk may take
+  // instead of copying them (see StoredChunk::adopt); null when the caller keeps its bytes.
+  Status write(const std::vector<MetaGroup>& groups, bool enqueue_written, size_t* oversized,
+               std::string* takeable = nullptr);
   bool storable() const;
 
   // Timer pass: queues staged chunks for which `due` is true; stops at queued_chunks_limit when

@@ -293,7 +293,7 @@ void BufferedOutput::close() {
   if (secondary_) secondary_->close();
 }
 
-Status BufferedOutput::emit(const EventBatch& batch) {
+Status BufferedOutput::write_batch(const EventBatch& batch, std::string* takeable) {
   if (batch.count == 0) return Status::ok();
   thread_local std::vector<MetaGroup> groups;
   bool malformed = false;
@@ -322,14 +322,14 @@ Status BufferedOutput::emit(const EventBatch& batch) {
     ctx_log_.warn("dropped a malformed event in an emitted batch tag=\"" + batch.tag + "\"");
   bool immediate = flush_mode_ == "immediate";
   size_t oversized = 0;
-  Status st = buffer_->write(groups, immediate, &oversized);
+  Status st = buffer_->write(groups, immediate, &oversized, takeable);
   if (!st && st.code() == StatusCode::kBufferFull &&
       buffer_->params().overflow_action == "drop_oldest_chunk") {
     uint64_t queued = buffer_->queued_records();
     if (buffer_->drop_oldest_queued()) {
       uint64_t left = buffer_->queued_records();
       count_dropped(DropReason::kBufferOverflow, queued > left ? queued - left : 0);
-      st = buffer_->write(groups, immediate, &oversized);
+      st = buffer_->write(groups, immediate, &oversized, takeable);
     } else {
       ctx_log_.error("no queued chunks to be dropped for drop_oldest_chunk");
     }

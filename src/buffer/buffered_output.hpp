@@ -135,7 +135,8 @@ class BufferedOutput : public Output {
   void shutdown() override;  // flush_at_shutdown, then stop the threads
   void close() override;     // release the buffer
 
-  Status emit(const EventBatch& batch) final;
+  Status emit(const EventBatch& batch) final { return write_batch(batch, nullptr); }
+  Status emit_taking(EventBatch& batch) final { return write_batch(batch, &batch.entries); }
   void flush_all() override;
 
   // For <secondary> use and tests: write one chunk synchronously with this output.
@@ -179,6 +180,9 @@ class BufferedOutput : public Output {
   bool time_as_integer() const { return time_as_integer_; }
 
  private:
+  // emit: splits the batch by chunk keys and writes it to the buffer; `takeable` is the
+  // batch's storage when the chunk may take it (emit_taking).
+  Status write_batch(const EventBatch& batch, std::string* takeable);
   void enqueue_thread_run();
   void flush_thread_run(size_t index);
   bool try_flush_one();  // false: nothing to do

@@ -62,6 +62,13 @@ class Chunk {
   // The same bytes without a copy when they are in memory (memory chunks); valid while the
   // chunk is not appended to, which holds once it is queued.
   virtual std::optional<std::string_view> raw_view() const { return std::nullopt; }
+  // The same bytes as pieces in memory, in order (a memory chunk made of several segments);
+  // false when they are not in memory.
+  virtual bool raw_pieces(std::vector<std::string_view>& out) const {
+    auto view = raw_view();
+    if (view) out.push_back(*view);
+    return view.has_value();
+  }
   // Appends up to `length` stored bytes from `offset` on, so a big file chunk can be sent in
   // pieces instead of being loaded whole. Fewer bytes only at the end of the chunk; a chunk
   // file cut short gives what is left and kCorrupt (read_raw too: backups keep what is left).

@@ -113,15 +113,20 @@ class Output : public Plugin {
  public:
   // Takes the events: synchronous commit (see EventRouter). Called from several threads.
   virtual Status emit(const EventBatch& batch) = 0;
+  // The same, from a caller that gives up the batch's bytes: on success the output may have
+  // taken batch.entries' storage (it is then empty, with other storage in it to reuse). Only the
+  // router calls this, for a batch it was handed as its own.
+  virtual Status emit_taking(EventBatch& batch) { return emit(batch); }
   // SIGUSR1: enqueue and flush every buffered chunk now.
   virtual void flush_all() {}
 
   // Fluentd's emit statistics, counted by the router once per accepted batch. Outputs that
   // report more (buffered ones) call this base version too.
-  void count_taken(const EventBatch& taken) {
+  void count_taken(const EventBatch& taken) { count_taken(taken.count, taken.entries.size()); }
+  void count_taken(uint64_t records, uint64_t bytes) {
     emit_count_.add();
-    emit_records_.add(taken.count);
-    emit_size_.add(taken.entries.size());
+    emit_records_.add(records);
+    emit_size_.add(bytes);
   }
   void report(PluginReport& r) const override {
     r.set("emit_records", static_cast<double>(emit_records_.get()));

@@ -86,7 +86,7 @@ Output* Router::output_for(std::string_view tag) {
   return route_for(tag)->output;
 }
 
-Status Router::route(const EventBatch& batch) {
+Status Router::route_batch(const EventBatch& batch, EventBatch* owned) {
   if (batch.empty()) return Status::ok();
   // Outputs that re-emit (relabel, copy stores) call back into a router on the same thread. A
   // config that sends events round in a circle would recurse without end: cut it off.
@@ -102,7 +102,7 @@ Status Router::route(const EventBatch& batch) {
   }
   ++depth;
   auto route = route_for(batch.tag);
-  Status s = deliver(*route, batch);
+  Status s = deliver(*route, batch, owned);
   --depth;
   return s;
 }
@@ -118,7 +118,7 @@ void Router::record_steps(std::string_view tag, RecordSteps& out) {
   }
 }
 
-Status Router::deliver(const Route& route, const EventBatch& batch) {
+Status Router::deliver(const Route& route, const EventBatch& batch, EventBatch* owned) {
   const EventBatch* current = &batch;
   ScratchScope scope;
   // Filters the producer already applied to each record only count the batch.
@@ -140,6 +140,14 @@ Status Router::deliver(const Route& route, const EventBatch& batch) {
   if (!route.output) {
     no_match(*current);
     return Status::ok();
+  }
+  if (current == owned) {
+    // The statistics are taken first: the output may take the batch's bytes.
+    const uint64_t records = owned->count, bytes = owned->entries.size();
+    Status s = route.output->emit_taking(*owned);
+    if (s.is_ok()) route.output->count_taken(records, bytes);
+    if (s.is_ok() || s.code() == StatusCode::kBufferFull) return s;
+    return on_output_error(*current, s);
   }
   Status s = route.output->emit(*current);
   if (s.is_ok()) route.output->count_taken(*current);

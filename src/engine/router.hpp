@@ -31,9 +31,10 @@ class Router : public EventRouter {
 
   // Routes the batch; does not modify it. kBufferFull from the output comes back unchanged so
   // the input can retry; other output errors go to @ERROR when it exists.
-  Status emit(EventBatch& batch) override { return route(batch); }
+  // An input's batch: the router may hand its storage to the output (Output::emit_taking).
+  Status emit(EventBatch& batch) override { return route_batch(batch, &batch); }
   void record_steps(std::string_view tag, RecordSteps& out) override;
-  Status route(const EventBatch& batch);
+  Status route(const EventBatch& batch) { return route_batch(batch, nullptr); }
 
   // True if any rule (filter or match) matches the tag, as Fluentd's EventRouter#match?.
   bool matches_any_rule(std::string_view tag) const;
@@ -60,7 +61,9 @@ class Router : public EventRouter {
 
   std::shared_ptr<const Route> route_for(std::string_view tag);
   std::shared_ptr<const Route> compute_route(std::string_view tag) const;
-  Status deliver(const Route& route, const EventBatch& batch);
+  // `owned`: the batch itself when the caller gave it up (see emit), else null.
+  Status route_batch(const EventBatch& batch, EventBatch* owned);
+  Status deliver(const Route& route, const EventBatch& batch, EventBatch* owned);
   Status on_output_error(const EventBatch& batch, const Status& status);
   void no_match(const EventBatch& batch);
 

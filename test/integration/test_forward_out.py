@@ -106,9 +106,10 @@ class OutForwardFrameTest(ShipperTestCase):
 
 class OutForwardFileChunkTest(ShipperTestCase):
     """A file chunk bigger than out_forward's send piece (1 MiB) is read and sent in pieces: the
-    peer must still get one well-formed frame with every event, in order."""
+    peer must still get one well-formed frame with every event, in order. A memory chunk made of
+    in_tail's batches, taken whole instead of copied, is sent as those pieces too."""
 
-    def run_case(self, ack):
+    def run_case(self, ack, buffer_type="file", compress="text"):
         sink = ForwardSink(ack=ack)
         self.addCleanup(sink.close)
         log = os.path.join(self.tmp, "big.log")
@@ -130,13 +131,14 @@ class OutForwardFileChunkTest(ShipperTestCase):
 <match big>
   @type forward
   require_ack_response {"true" if ack else "false"}
+  compress {compress}
   <server>
     host 127.0.0.1
     port {sink.port}
   </server>
   <buffer>
-    @type file
-    path {buf}
+    @type {buffer_type}
+    {f"path {buf}" if buffer_type == "file" else ""}
     chunk_limit_size 8m
     flush_mode interval
     flush_interval 2s
@@ -151,15 +153,23 @@ class OutForwardFileChunkTest(ShipperTestCase):
         self.assertTrue(big, "no frame carried a chunk bigger than one send piece")
         for f in sink.frames:
             self.assertEqual(f.options["size"], len(f.events))
-        # The chunks were deleted once written (and, with acks, acknowledged).
-        wait_until(lambda: not [n for n in os.listdir(buf) if n.startswith(("b", "q"))], 10,
-                   message="chunk files deleted")
+            self.assertEqual(f.options["compressed"], compress)
+        if buffer_type == "file":
+            # The chunks were deleted once written (and, with acks, acknowledged).
+            wait_until(lambda: not [n for n in os.listdir(buf) if n.startswith(("b", "q"))], 10,
+                       message="chunk files deleted")
 
     def test_big_file_chunk_without_ack(self):
         self.run_case(ack=False)
 
     def test_big_file_chunk_with_ack(self):
         self.run_case(ack=True)
+
+    def test_memory_chunk_of_taken_batches(self):
+        self.run_case(ack=False, buffer_type="memory")
+
+    def test_memory_chunk_of_taken_batches_with_ack_and_gzip(self):
+        self.run_case(ack=True, buffer_type="memory", compress="gzip")
 
 
 class OutForwardAckTimeoutTest(ShipperTestCase):
