@@ -107,7 +107,10 @@ std::optional<TimeParser> TimeParser::create(const TimeParserConfig& c, std::str
   auto string_format = [](const std::optional<std::string>& f) {
     if (!f) return Format{Format::Kind::kLenient, {}};
     if (*f == "%iso8601") return Format{Format::Kind::kIso8601, {}};
-    return Format{Format::Kind::kStrptime, timefmt::Strptime(*f)};
+    Format format{Format::Kind::kStrptime, timefmt::Strptime(*f)};
+    if (format.strptime.fast() && *f == kIsoNanoOffset) format.iso = Format::Iso::kNanoOffset;
+    if (format.strptime.fast() && *f == kIsoNanoZ) format.iso = Format::Iso::kNanoZ;
+    return format;
   };
   if (c.time_type == "float") {
     p.formats_.push_back({Format::Kind::kFloat, {}});
@@ -128,6 +131,7 @@ std::optional<TimeParser> TimeParser::create(const TimeParserConfig& c, std::str
     p.type_ = "string";
     p.formats_.push_back(string_format(c.time_format));
   }
+  p.mixed_ = p.type_ == "mixed";
   return p;
 }
 
@@ -170,16 +174,15 @@ int64_t TimeParser::to_epoch(BrokenTime& t, bool zone_from_input) const {
   return local_wall_to_epoch(wall, zone);
 }
 
-bool TimeParser::parse_strptime(const timefmt::Strptime& f, std::string_view v,
-                                EventTime& out) const {
-  BrokenTime t;
+bool TimeParser::parse_strptime(const Format& format, std::string_view v, EventTime& out) const {
+  const timefmt::Strptime& f = format.strptime;
   // Fast path for the container-log formats: fixed-width digits, 1–9 digit fraction, zone.
-  if (f.fast() && (f.format() == kIsoNanoOffset || f.format() == kIsoNanoZ) && v.size() > 20 &&
-      v[19] == '.' && is_digit(v[20])) {
+  if (format.iso != Format::Iso::kNone && v.size() > 20 && v[19] == '.' && is_digit(v[20])) {
     int64_t wall;
     if (cached_iso_wall_ != INT64_MIN && std::memcmp(v.data(), cached_iso_prefix_, 19) == 0) {
       wall = cached_iso_wall_;
     } else {
+      BrokenTime t;
       if (!read_fixed_iso_prefix(v, t)) return parse_strptime_general(f, v, out);
       wall = timefmt::utc_seconds(t);
       std::memcpy(cached_iso_prefix_, v.data(), 19);
@@ -197,13 +200,17 @@ bool TimeParser::parse_strptime(const timefmt::Strptime& f, std::string_view v,
                                           10000,      1000,      100,      10,      1};
     ns *= kScale[n];
     std::string_view rest = v.substr(pos);
-    if (f.format() == kIsoNanoZ) {
+    if (format.iso == Format::Iso::kNanoZ) {
       if (rest.empty() || rest[0] != 'Z') return false;
       out = make_time(local_wall_to_epoch(wall, zone_), ns);
       return true;
     }
     int32_t offset = 0;
     size_t used = 0;
+    if (rest.size() == 1 && rest[0] == 'Z') {  // UTC, as docker writes it
+      out = make_time(wall, ns);
+      return true;
+    }
     if (!timefmt::parse_zone_offset(rest, false, offset, used)) return false;
     out = make_time(wall - offset, ns);
     return true;
@@ -304,7 +311,7 @@ bool TimeParser::parse_with(const Format& f, std::string_view value, EventTime& 
                             std::string* why) const {
   switch (f.kind) {
     case Format::Kind::kStrptime:
-      if (parse_strptime(f.strptime, value, out)) return true;
+      if (parse_strptime(f, value, out)) return true;
       if (why) {
         *why = f.strptime.fast() ? "string doesn't match"
                                  : "invalid date or strptime format - `" + std::string(value) +
@@ -330,33 +337,34 @@ bool TimeParser::parse_with(const Format& f, std::string_view value, EventTime& 
 }
 
 bool TimeParser::parse(std::string_view value, EventTime& out, std::string* error) const {
-  if (type_ == "mixed") {
-    auto looks_numeric = [&] {
-      size_t i = 0;
-      if (i < value.size() && (value[i] == '-' || value[i] == '+')) ++i;
-      bool digit = false, dot = false;
-      for (; i < value.size(); ++i) {
-        if (is_digit(value[i]))
-          digit = true;
-        else if (value[i] == '.' && !dot)
-          dot = true;
-        else
-          return false;
-      }
-      return digit;
-    };
+  if (!mixed_) {
+    if (parse_with(formats_.front(), value, out, nullptr)) return true;
     std::string why;
-    for (const auto& f : formats_) {
-      if ((f.kind == Format::Kind::kUnixtime || f.kind == Format::Kind::kFloat) && !looks_numeric())
-        continue;
-      if (parse_with(f, value, out, &why)) return true;
-    }
-    if (error) *error = invalid_format(value, why.empty() ? "string doesn't match" : why);
+    parse_with(formats_.front(), value, out, &why);
+    if (error) *error = invalid_format(value, why);
     return false;
   }
+  auto looks_numeric = [&] {
+    size_t i = 0;
+    if (i < value.size() && (value[i] == '-' || value[i] == '+')) ++i;
+    bool digit = false, dot = false;
+    for (; i < value.size(); ++i) {
+      if (is_digit(value[i]))
+        digit = true;
+      else if (value[i] == '.' && !dot)
+        dot = true;
+      else
+        return false;
+    }
+    return digit;
+  };
   std::string why;
-  if (parse_with(formats_.front(), value, out, &why)) return true;
-  if (error) *error = invalid_format(value, why);
+  for (const auto& f : formats_) {
+    if ((f.kind == Format::Kind::kUnixtime || f.kind == Format::Kind::kFloat) && !looks_numeric())
+      continue;
+    if (parse_with(f, value, out, &why)) return true;
+  }
+  if (error) *error = invalid_format(value, why.empty() ? "string doesn't match" : why);
   return false;
 }
 

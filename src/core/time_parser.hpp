@@ -48,9 +48,12 @@ class TimeParser {
   struct Format {
     enum class Kind { kStrptime, kIso8601, kLenient, kUnixtime, kFloat } kind;
     timefmt::Strptime strptime;
+    // The container-log formats (`%Y-%m-%dT%H:%M:%S.%N%z`, `…%NZ`) have a fast path; which
+    // one is decided once here, not by comparing the format text for every line.
+    enum class Iso { kNone, kNanoOffset, kNanoZ } iso = Iso::kNone;
   };
   bool parse_with(const Format& f, std::string_view value, EventTime& out, std::string* why) const;
-  bool parse_strptime(const timefmt::Strptime& f, std::string_view v, EventTime& out) const;
+  bool parse_strptime(const Format& f, std::string_view v, EventTime& out) const;
   bool parse_strptime_general(const timefmt::Strptime& f, std::string_view v, EventTime& out) const;
   bool parse_iso8601(std::string_view v, EventTime& out) const;
   bool parse_lenient(std::string_view v, EventTime& out) const;
@@ -60,6 +63,7 @@ class TimeParser {
   int64_t current_year(const TimeZone& zone) const;
 
   std::string type_ = "string";
+  bool mixed_ = false;           // type_ == "mixed"
   std::vector<Format> formats_;  // the format, then fallbacks (mixed)
   TimeZone zone_ = TimeZone::local();
   // one-entry cache of wall clock → epoch (zone conversion), per second

@@ -130,6 +130,12 @@ const Registry& test_registry() {
   return *r;
 }
 
+void reset_received() {
+  std::lock_guard lock(g_mu);
+  g_received.clear();
+  g_filter_calls.clear();
+}
+
 struct Fixture {
   config::Element root;
   std::unique_ptr<Pipeline> pipeline;
@@ -137,11 +143,7 @@ struct Fixture {
   SystemSettings settings;
 
   explicit Fixture(const std::string& text) {
-    {
-      std::lock_guard lock(g_mu);
-      g_received.clear();
-      g_filter_calls.clear();
-    }
+    reset_received();
     root = config::parse_text(text, "test.conf", ".", diags);
     REQUIRE_FALSE(diags.has_errors());
     PipelineOptions o;
@@ -507,21 +509,13 @@ TEST_CASE("filters a producer applied to each record are skipped for its batch, 
   CHECK(g_filter_calls == std::map<std::string, int>{{"c", 1}, {"d", 1}});
 
   // The same events from a producer that applied nothing: every filter runs, same records.
-  {
-    std::lock_guard lock(g_mu);
-    g_received.clear();
-    g_filter_calls.clear();
-  }
+  reset_received();
   produce("app.x", nullptr);
   CHECK(received("out") == want);
   CHECK(g_filter_calls == std::map<std::string, int>{{"a", 1}, {"b", 1}, {"c", 1}, {"d", 1}});
 
   // Steps that are not the route's own are not taken for it: its filters run.
-  {
-    std::lock_guard lock(g_mu);
-    g_received.clear();
-    g_filter_calls.clear();
-  }
+  reset_received();
   produce("other", &steps);
   CHECK(received("out") ==
         std::vector<std::string>{R"(other {"message":"one","a":true,"b":true,"d":true})",
