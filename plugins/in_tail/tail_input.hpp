@@ -64,6 +64,9 @@ class TailInput : public Input {
   // Adds path_key (unless the record has that key), then the pairs of the route's leading
   // filters that only add pairs, to the record at `map_pos`, the last thing in `entries`.
   void finish_record(std::string& entries, size_t map_pos) const;
+  // What finish_record adds, as one appendix for the parser to add itself (see
+  // Parser::Sink::record_appendix); null when there is nothing, or when one key comes twice.
+  const MapAppendix* record_pairs() const;
   bool emit(Watcher& w, EventBatch& batch);
   void close_watcher(Watcher& w);
   void close_fd(Watcher& w);
@@ -83,6 +86,8 @@ class TailInput : public Input {
   // For the batch being filled (one at a time, on the reading thread): see begin_batch.
   MapAppendix path_pair_{MapAppendix::OnPresent::kKeep};
   RecordSteps steps_;
+  MapAppendix merged_pairs_;  // path_pair_ then every step's pairs
+  bool merged_pairs_ok_ = false;
   LineConverter converter_;  // from_encoding → encoding; inactive otherwise
   bool multiline_mode_ = false;
   tail::PositionFile pos_file_;

@@ -53,6 +53,8 @@ class BatchSink : public Parser::Sink {
         quiet_(quiet),
         at_shutdown_(at_shutdown) {}
 
+  const MapAppendix* record_appendix() const override { return in_.record_pairs(); }
+
   MsgpackWriter& record_writer() override {
     mark_ = batch_.begin_entry(EventTime{});
     open_ = true;
@@ -63,7 +65,7 @@ class BatchSink : public Parser::Sink {
     if (r.code == ParseResult::Code::kOk && open_) {
       if (!r.has_time) t = EventTime::now();
       encode_event_time_body(t, batch_.entries.data() + mark_ + 3);
-      in_.finish_record(batch_.entries, mark_ + kEntryHeader);
+      if (!r.appendix_applied) in_.finish_record(batch_.entries, mark_ + kEntryHeader);
       batch_.commit_entry();
       ++added;
       open_ = false;
@@ -218,6 +220,15 @@ void TailInput::begin_batch(Watcher& w, EventBatch& batch) {
   steps_.clear();
   if (ctx_.router) ctx_.router->record_steps(w.tag, steps_);
   batch.applied = steps_.empty() ? nullptr : &steps_;
+  // All of them as one appendix a parser can add as it closes a record, if no key repeats.
+  merged_pairs_.clear();
+  merged_pairs_ok_ = merged_pairs_.add_distinct(path_pair_);
+  for (const auto& a : steps_.appendices)
+    merged_pairs_ok_ = merged_pairs_ok_ && merged_pairs_.add_distinct(a);
+}
+
+const MapAppendix* TailInput::record_pairs() const {
+  return merged_pairs_ok_ && !merged_pairs_.empty() ? &merged_pairs_ : nullptr;
 }
 
 void TailInput::finish_record(std::string& entries, size_t map_pos) const {

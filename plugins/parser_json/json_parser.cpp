@@ -43,10 +43,12 @@ class JsonParser : public Parser {
   void parse_all(std::string_view text, Sink& sink) override { parse_all_in_place(text, 0, sink); }
 
   void parse_all_in_place(std::string_view text, size_t readable_after, Sink& sink) override {
+    appendix_ = sink.record_appendix();
     run(
         text, readable_after,
         [&](od::value&, bool) -> MsgpackWriter* { return &sink.record_writer(); },
         [&](const ParseResult& r, EventTime t) { sink.on_result(r, t); });
+    appendix_ = nullptr;
   }
 
   bool joins_partial_lines() const override { return merge_partial_; }
@@ -272,8 +274,15 @@ class JsonParser : public Parser {
       if (simdjson::error_code e = write_field_value(v, key, w); e != simdjson::SUCCESS)
         return not_matched("syntax");
     }
+    // The sink's pairs, when the record has none of their keys (the keys seen include a
+    // consumed time key: then the sink adds them itself, after looking at the record).
+    const bool append =
+        appendix_ && !appendix_->empty() && !duplicate_ && !appendix_->has_any_of(seen_keys_);
+    if (append) map.add_pairs(appendix_->encoded_pairs(), static_cast<uint32_t>(appendix_->size()));
     map.finish();
-    return core_.finish(has_time);
+    ParseResult r = core_.finish(has_time);
+    r.appendix_applied = append;
+    return r;
   }
 
   // Reads a scalar; INCORRECT_TYPE for objects and arrays (left unread).
@@ -471,6 +480,7 @@ class JsonParser : public Parser {
   std::string padded_;
   std::string scratch_;
   std::vector<std::string_view> seen_keys_;
+  const MapAppendix* appendix_ = nullptr;  // the sink's, during parse_all_in_place
   bool duplicate_ = false;
 };
 

@@ -109,6 +109,24 @@ void MapAppendix::add_string(std::string_view key, std::string_view value) {
   add(key, encoded);
 }
 
+bool MapAppendix::has_any_of(std::span<const std::string_view> keys) const {
+  for (auto key : keys)
+    for (const auto& mine : keys_)
+      if (mine.size() == key.size() && mine == key) return true;
+  return false;
+}
+
+bool MapAppendix::add_distinct(const MapAppendix& other) {
+  for (size_t i = 0; i < other.keys_.size(); ++i) {
+    for (const auto& mine : keys_)
+      if (mine == other.keys_[i]) return false;
+    keys_.push_back(other.keys_[i]);
+    values_.push_back(other.values_[i]);
+  }
+  pairs_.append(other.pairs_);
+  return true;
+}
+
 void MapAppendix::clear() {
   keys_.clear();
   values_.clear();

@@ -4,6 +4,7 @@
 // ends a buffer, so a producer can add them right after writing the record, while it is still
 // in cache, and no later stage copies the batch to add them.
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,13 @@ class MapAppendix {
   void clear();
   bool empty() const { return keys_.empty(); }
   size_t size() const { return keys_.size(); }
+  // Every pair, key and value encoded, in order: what is appended to a record that has none
+  // of the keys.
+  std::string_view encoded_pairs() const { return pairs_; }
+  // Whether any of `keys` is one of this appendix's keys.
+  bool has_any_of(std::span<const std::string_view> keys) const;
+  // Adds `other`'s pairs after these; false (and this appendix unusable) when a key is in both.
+  bool add_distinct(const MapAppendix& other);
   bool operator==(const MapAppendix& other) const {
     return on_present_ == other.on_present_ && pairs_ == other.pairs_;
   }

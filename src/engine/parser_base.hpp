@@ -29,6 +29,11 @@ class MapBuilder {
     ++count_;
   }
   uint32_t count() const { return count_; }
+  // Appends `n` pairs already encoded.
+  void add_pairs(std::string_view encoded, uint32_t n) {
+    w_.raw(encoded);
+    count_ += n;
+  }
   void finish();
 
  private:

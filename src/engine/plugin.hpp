@@ -141,8 +141,9 @@ class Output : public Plugin {
 struct ParseResult {
   enum class Code { kOk, kNotMatched, kInvalidTime };
   Code code = Code::kOk;
-  bool has_time = false;  // false: the caller stamps the event with the current time
-  std::string error;      // for kNotMatched / kInvalidTime: Fluentd's message text
+  bool has_time = false;          // false: the caller stamps the event with the current time
+  std::string error;              // for kNotMatched / kInvalidTime: Fluentd's message text
+  bool appendix_applied = false;  // the sink's record_appendix() is already in the record
 };
 
 class Parser : public Plugin {
@@ -159,6 +160,11 @@ class Parser : public Plugin {
     virtual ~Sink() = default;
     virtual MsgpackWriter& record_writer() = 0;  // where the next record is written
     virtual void on_result(const ParseResult& result, EventTime time) = 0;
+    // Pairs the sink adds to every record (in_tail: path_key and the pairs of the filters it
+    // applies). A parser that knows its record's keys may append them itself before closing
+    // the map, when the record has none of their keys, and set appendix_applied: that saves
+    // the sink a second pass over the record.
+    virtual const MapAppendix* record_appendix() const { return nullptr; }
   };
   // Parses `text` into zero or more results. The default gives parse()'s one result.
   virtual void parse_all(std::string_view text, Sink& sink) {

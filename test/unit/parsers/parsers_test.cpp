@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <random>
 
+#include "core/map_appendix.hpp"
 #include "parser_test_util.hpp"
 #include "plugins/parser_json/json_string.hpp"
 
@@ -407,4 +408,48 @@ TEST_CASE("json: escaped strings are unescaped into the record with the shortest
   // (The test's renderer writes \b, \f and \r as the raw bytes.)
   CHECK(r.record == "{\"a\":\"x\\tyA\\n\",\"b\":[\"/\b\f\r\"],\"c\":\"é\\\\\"}");
   CHECK_FALSE(ok(run(*p, R"({"a":"bad \q escape"})")));
+}
+
+TEST_CASE("json: the sink's pairs are added as the record closes, only where no key is shared") {
+  struct Collect : Parser::Sink {
+    MapAppendix pairs;
+    std::string buf;
+    MsgpackWriter writer{buf};
+    std::vector<std::pair<bool, std::string>> got;  // appendix_applied, record
+    const MapAppendix* record_appendix() const override { return &pairs; }
+    MsgpackWriter& record_writer() override {
+      buf.clear();
+      return writer;
+    }
+    void on_result(const ParseResult& r, EventTime) override {
+      if (r.code == ParseResult::Code::kOk) got.emplace_back(r.appendix_applied, to_json(buf));
+    }
+  } sink;
+  sink.pairs.add_string("node", "n1");
+  sink.pairs.add_string("path", "/p");
+  auto p = make_parser("json", {{"time_key", "t"}, {"time_type", "unixtime"}});
+  auto parse = [&](std::string text) {
+    sink.got.clear();
+    text.append(64, ' ');
+    p->parse_all_in_place(std::string_view(text.data(), text.size() - 64), 64, sink);
+    REQUIRE(sink.got.size() == 1);
+    return sink.got[0];
+  };
+  CHECK(parse(R"({"a":1,"b":"x\n"})") ==
+        std::pair<bool, std::string>{true, R"({"a":1,"b":"x\n","node":"n1","path":"/p"})"});
+  // A shared key, a repeated key, or a consumed time key named like a pair: the sink adds them.
+  CHECK(parse(R"({"a":1,"node":"old"})") ==
+        std::pair<bool, std::string>{false, R"({"a":1,"node":"old"})"});
+  CHECK(parse(R"({"a":1,"a":2})").first == false);
+  sink.pairs.add_string("t", "x");
+  CHECK(parse(R"({"t":5,"a":1})") == std::pair<bool, std::string>{false, R"({"a":1})"});
+  // Elements of an array line each get the pairs.
+  sink.pairs.clear();
+  sink.pairs.add_string("node", "n1");
+  sink.got.clear();
+  std::string arr = R"([{"a":1},{"b":2}])" + std::string(64, ' ');
+  p->parse_all_in_place(std::string_view(arr.data(), arr.size() - 64), 64, sink);
+  REQUIRE(sink.got.size() == 2);
+  CHECK(sink.got[0] == std::pair<bool, std::string>{true, R"({"a":1,"node":"n1"})"});
+  CHECK(sink.got[1] == std::pair<bool, std::string>{true, R"({"b":2,"node":"n1"})"});
 }
