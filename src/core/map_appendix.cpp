@@ -62,26 +62,9 @@ class KeyScan {
 };
 
 void write_map_count(std::string& buffer, size_t map_pos, size_t old_header_len, uint32_t n) {
-  char header[5];
-  size_t len;
-  if (n < 16) {
-    header[0] = static_cast<char>(0x80 | n);
-    len = 1;
-  } else if (n <= 0xffff) {
-    header[0] = static_cast<char>(0xde);
-    header[1] = static_cast<char>(n >> 8);
-    header[2] = static_cast<char>(n);
-    len = 3;
-  } else {
-    header[0] = static_cast<char>(0xdf);
-    for (int i = 0; i < 4; ++i) header[1 + i] = static_cast<char>(n >> (24 - 8 * i));
-    len = 5;
-  }
-  if (len == old_header_len) {
-    std::memcpy(buffer.data() + map_pos, header, len);
-  } else {
-    buffer.replace(map_pos, old_header_len, header, len);
-  }
+  std::string header;  // at most 5 bytes: no allocation
+  mp_write_map_header(header, n);
+  buffer.replace(map_pos, old_header_len, header);
 }
 
 }  // namespace
