@@ -37,10 +37,10 @@ std::string_view chomp(std::string_view line) {
 
 }  // namespace
 
-// Puts each parse result of one line into the batch, or reports it the way Fluentd does.
 // An entry's bytes before its record: fixarray 2, then the EventTime ext (d7 00 + 8 bytes).
 constexpr size_t kEntryHeader = 11;
 
+// Puts each parse result of one line into the batch, or reports it the way Fluentd does.
 class BatchSink : public Parser::Sink {
  public:
   BatchSink(TailInput& in, Watcher& w, EventBatch& batch, std::string_view line, bool quiet,

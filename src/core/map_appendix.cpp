@@ -12,25 +12,16 @@ namespace {
 class KeyScan {
  public:
   KeyScan(std::string_view pairs, uint32_t count) : rest_(pairs), left_(count) {}
-  // The next key (str or bin; other keys give an empty view with `is_text` false). False at
+  // The next key (str or bin; for other keys `is_text` is false). False at
   // the end or on malformed bytes (then ok() is false).
   bool next(std::string_view& key, bool& is_text) {
     if (left_ == 0) return false;
-    if (rest_.empty()) return fail();
-    size_t klen;
-    unsigned char c = static_cast<unsigned char>(rest_[0]);
-    if ((c & 0xe0) == 0xa0) {  // fixstr: nearly every key
-      klen = 1 + (c & 0x1f);
-      if (klen > rest_.size()) return fail();
-      key = rest_.substr(1, klen - 1);
-      is_text = true;
-    } else {
-      klen = mp_skip(rest_);
-      if (klen == 0) return fail();
-      is_text = read_msgpack_str(rest_.substr(0, klen), key);
-    }
-    size_t vlen = value_length(rest_.substr(klen));
-    if (vlen == 0 || vlen > rest_.size() - klen) return fail();
+    // mp_skip reads the shapes records are made of (fixstr, str8/16, small ints) inline.
+    size_t klen = mp_skip(rest_);
+    if (klen == 0) return fail();
+    is_text = read_msgpack_str(rest_.substr(0, klen), key);
+    size_t vlen = mp_skip(rest_.substr(klen));
+    if (vlen == 0) return fail();
     rest_.remove_prefix(klen + vlen);
     --left_;
     return true;
@@ -38,19 +29,6 @@ class KeyScan {
   bool ok() const { return ok_; }
 
  private:
-  // The byte length of the value at v[0]: the shapes records are mostly made of inline, the
-  // rest through mp_skip. 0 when malformed.
-  static size_t value_length(std::string_view v) {
-    if (v.empty()) return 0;
-    auto byte = [&](size_t i) { return static_cast<size_t>(static_cast<unsigned char>(v[i])); };
-    size_t c = byte(0);
-    if ((c & 0xe0) == 0xa0) return 1 + (c & 0x1f);                                // fixstr
-    if (c <= 0x7f || c >= 0xe0 || c == 0xc0 || c == 0xc2 || c == 0xc3) return 1;  // int, nil, bool
-    if (c == 0xd9 && v.size() >= 2) return 2 + byte(1);                           // str8
-    if (c == 0xda && v.size() >= 3) return 3 + (byte(1) << 8 | byte(2));          // str16
-    return mp_skip(v);
-  }
-
   bool fail() {
     ok_ = false;
     left_ = 0;

@@ -35,9 +35,6 @@ class MapAppendix {
   bool has_any_of(std::span<const std::string_view> keys) const;
   // Adds `other`'s pairs after these; false (and this appendix unusable) when a key is in both.
   bool add_distinct(const MapAppendix& other);
-  bool operator==(const MapAppendix& other) const {
-    return on_present_ == other.on_present_ && pairs_ == other.pairs_;
-  }
 
   // Adds the pairs to the map that starts at `map_pos` and runs to the end of `buffer`.
   // Returns false, changing nothing, when no well-formed map is there.

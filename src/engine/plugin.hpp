@@ -122,7 +122,6 @@ class Output : public Plugin {
 
   // Fluentd's emit statistics, counted by the router once per accepted batch. Outputs that
   // report more (buffered ones) call this base version too.
-  void count_taken(const EventBatch& taken) { count_taken(taken.count, taken.entries.size()); }
   void count_taken(uint64_t records, uint64_t bytes) {
     emit_count_.add();
     emit_records_.add(records);

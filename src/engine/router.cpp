@@ -141,16 +141,11 @@ Status Router::deliver(const Route& route, const EventBatch& batch, EventBatch* 
     no_match(*current);
     return Status::ok();
   }
-  if (current == owned) {
-    // The statistics are taken first: the output may take the batch's bytes.
-    const uint64_t records = owned->count, bytes = owned->entries.size();
-    Status s = route.output->emit_taking(*owned);
-    if (s.is_ok()) route.output->count_taken(records, bytes);
-    if (s.is_ok() || s.code() == StatusCode::kBufferFull) return s;
-    return on_output_error(*current, s);
-  }
-  Status s = route.output->emit(*current);
-  if (s.is_ok()) route.output->count_taken(*current);
+  // The statistics are taken first: an output given the batch may take its bytes (only when it
+  // succeeds, so a failed batch is still whole below).
+  const uint64_t records = current->count, bytes = current->entries.size();
+  Status s = current == owned ? route.output->emit_taking(*owned) : route.output->emit(*current);
+  if (s.is_ok()) route.output->count_taken(records, bytes);
   if (s.is_ok() || s.code() == StatusCode::kBufferFull) return s;
   return on_output_error(*current, s);
 }
