@@ -18,6 +18,14 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def cpu_split(pid):
+    """(user seconds, system seconds, minor page faults) of the process."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick, int(fields[7])
+
+
 def status_kib(pid, field):
     """A kB field of /proc/<pid>/status (VmHWM: peak RSS, VmRSS: RSS now); 0 when absent."""
     with open(f"/proc/{pid}/status") as f:

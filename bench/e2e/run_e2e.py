@@ -3,9 +3,10 @@
 json with nanosecond time → record_transformer adding one key → out_forward → a loopback sink.
 
 The sink is a small python forward listener that reads each PackedForward frame's header and
-option map only (it sums `size`), so it costs little and never decodes events. Reported for the
-shipping process: wall time to deliver every event, events/s, CPU seconds (utime+stime from
-/proc/<pid>/stat) and peak RSS (VmHWM). The lines are the generator's `design` size (~280
+option map only (it sums `size`) and skips the entries as they arrive, so it costs little, never
+decodes events and keeps up with the shipper. Reported for the shipping process: wall time to
+deliver every event, events/s, CPU seconds (utime+stime from /proc/<pid>/stat, also apart with
+the minor page faults) and peak RSS (VmHWM). The lines are the generator's `design` size (~280
 bytes, as design.md's anchors) unless --size short.
 
     /usr/bin/python3 bench/e2e/run_e2e.py --shipper build/shipper --lines 1000000
@@ -29,7 +30,7 @@ import msgpack
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
-from process_stats import cpu_seconds, free_port, status_kib  # noqa: E402
+from process_stats import cpu_seconds, cpu_split, free_port, status_kib  # noqa: E402
 
 GEN = os.path.join(HERE, "..", "gen_docker_logs.py")
 
@@ -55,41 +56,80 @@ class CountingSink:
             threading.Thread(target=self.serve, args=(conn,), daemon=True).start()
 
     def serve(self, conn):
-        buf = bytearray()
+        # Each frame's entries are skipped as they arrive, read over one buffer again and
+        # again: a sink that held whole frames (a fresh 1 MiB object per recv) fell behind the
+        # shipper, and the shipper's CPU then included the memory of that backlog.
+        buf = bytearray(1 << 22)
+        view = memoryview(buf)
+        start = end = 0
+        skip = 0  # bytes of the current frame's entries not seen yet
+        want_options = False
         with conn:
             while True:
-                data = conn.recv(1 << 20)
-                if not data:
-                    break
-                buf += data
-                while True:
-                    n = self.take_frame(buf)
-                    if n == 0:
-                        break
-                    del buf[:n]
+                if skip:
+                    if start == end:
+                        start = end = 0
+                        n = conn.recv_into(view, min(skip, len(buf)))
+                        if not n:
+                            return
+                        skip -= n
+                    else:
+                        take = min(skip, end - start)
+                        start += take
+                        skip -= take
+                    continue
+                if want_options:
+                    used = self.take_options(buf, start, end)
+                    if used:
+                        start += used
+                        want_options = False
+                        continue
+                else:
+                    header = self.take_header(buf, start, end)
+                    if header:
+                        start += header[0]
+                        skip = header[1]
+                        want_options = True
+                        continue
+                # An incomplete header or option map (a few hundred bytes): to the front, then
+                # read more behind it.
+                buf[0:end - start] = buf[start:end]
+                end -= start
+                start = 0
+                n = conn.recv_into(view[end:])
+                if not n:
+                    return
+                end += n
 
-    def take_frame(self, buf):
-        """Consumes one frame from buf; returns its length, or 0 if incomplete."""
-        if len(buf) < 2:
-            return 0
-        b = buf[1]
+    @staticmethod
+    def take_header(buf, start, end):
+        """(header length, entries length) of the frame at start, or None if incomplete."""
+        if end - start < 2:
+            return None
+        b = buf[start + 1]
         if 0xa0 <= b <= 0xbf:
             tl, th = b & 0x1f, 1
         elif b == 0xd9:
-            if len(buf) < 3:
-                return 0
-            tl, th = buf[2], 2
+            if end - start < 3:
+                return None
+            tl, th = buf[start + 2], 2
         else:
-            tl, th = struct.unpack(">H", buf[2:4])[0], 3
-        pos = 1 + th + tl
-        if len(buf) < pos + 5:
-            return 0
-        elen = struct.unpack(">I", buf[pos + 1:pos + 5])[0]
-        opt = pos + 5 + elen
-        if len(buf) <= opt:
-            return 0
+            if end - start < 4:
+                return None
+            tl, th = struct.unpack_from(">H", buf, start + 2)[0], 3
+        pos = start + 1 + th + tl  # the entries' str/bin header
+        if end < pos + 5:
+            return None
+        sizes = {0xc4: (">B", 1), 0xc5: (">H", 2), 0xc6: (">I", 4),
+                 0xd9: (">B", 1), 0xda: (">H", 2), 0xdb: (">I", 4)}
+        fmt, width = sizes[buf[pos]]
+        elen = struct.unpack_from(fmt, buf, pos + 1)[0]
+        return pos + 1 + width - start, elen
+
+    def take_options(self, buf, start, end):
+        """Counts the option map's `size` at start; returns its length, or 0 if incomplete."""
         unp = msgpack.Unpacker(raw=False)
-        unp.feed(bytes(buf[opt:opt + 256]))
+        unp.feed(bytes(buf[start:min(end, start + 256)]))
         try:
             options = unp.unpack()
         except msgpack.OutOfData:
@@ -97,7 +137,7 @@ class CountingSink:
         with self.lock:
             self.count += options["size"]
             self.frames += 1
-        return opt + unp.tell()
+        return unp.tell()
 
 
 class Scraper:
@@ -212,6 +252,7 @@ def main():
                 time.sleep(0.05)
             elapsed = time.monotonic() - t0
             cpu, hwm = proc_stats(p.pid) if p.poll() is None else (float("nan"), 0)
+            user, system, faults = cpu_split(p.pid) if p.poll() is None else (0, 0, 0)
         finally:
             if scraper:
                 scraper.stop()
@@ -223,6 +264,7 @@ def main():
               f"({'complete' if ok else 'INCOMPLETE'})")
         print(f"wall: {elapsed:.2f} s  events/s: {sink.count / elapsed:,.0f}")
         print(f"shipping process CPU: {cpu:.2f} s  peak RSS (VmHWM): {hwm / 1024:.1f} MiB")
+        print(f"  user {user:.2f} s  system {system:.2f} s  minor page faults {faults}")
         if scraper:
             print(f"metrics scrapes: {scraper.ok} ok, {scraper.failed} failed, "
                   f"last body {scraper.last_bytes} bytes")

@@ -4,6 +4,8 @@
 //     router that only counts (file reading, line cutting, parsing, batching, pos file).
 //   BM_JsonParseInPlace: the parser over lines lying one after another in one buffer, as in_tail
 //     hands them over: /1 parsed where they lie (parse_all_in_place), /0 copied first.
+//   BM_FlatObjectScan: the json parser's scan of a compact object of strings alone (the quotes
+//     and escapes of every block, then the fields), to set against simdjson's stage 1 below.
 //   BM_Simdjson*: simdjson alone on the same lines, the floor under the parser: stage 1 only
 //     (Line/0), stage 1 and a walk reading every key and string (Line/1), and the same walk
 //     over the whole buffer as one document stream (StreamWalk, iterate_many).
@@ -24,6 +26,7 @@
 #include <vector>
 
 #include "engine/registry.hpp"
+#include "plugins/parser_json/flat_object.hpp"
 
 namespace shipper {
 void register_plugin_in_tail(Registry&);
@@ -46,7 +49,7 @@ Registry& registry() {
 }
 
 std::vector<std::string> make_lines(size_t n) {
-  std::mt19937 r(1);
+  auto r = [engine = std::mt19937(1)]() mutable { return static_cast<unsigned>(engine()); };
   const char* files[] = {"server.go", "controller.go", "reflector.go", "trace.go", "event.go"};
   const char* ns[] = {"kube-system", "default", "monitoring", "payments"};
   std::vector<std::string> out;
@@ -197,6 +200,22 @@ void BM_JsonParseInPlace(benchmark::State& state) {
   state.counters["line_bytes"] = static_cast<double>(buf.bytes.size()) / buf.lines.size();
 }
 BENCHMARK(BM_JsonParseInPlace)->Arg(0)->Arg(1);
+
+void BM_FlatObjectScan(benchmark::State& state) {
+  LineBuffer buf(100000);
+  parser_json::FlatObject flat;
+  size_t i = 0;
+  for (auto _ : state) {
+    if (!flat.scan(buf.lines[i])) {
+      state.SkipWithError("a line is not a compact object of strings");
+      break;
+    }
+    benchmark::DoNotOptimize(flat.fields().data());
+    if (++i == buf.lines.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_FlatObjectScan);
 
 // Reads every key and every string of an object the cheapest way simdjson offers.
 size_t walk_object(simdjson::ondemand::object obj) {

@@ -5,12 +5,15 @@
 #include <simdjson.h>
 
 #include <cstring>
+#include <new>
+#include <span>
 #include <utility>
 
 #include "core/utf8.hpp"
 #include "engine/parser_base.hpp"
 #include "engine/registry.hpp"
 #include "plugins/parser_json/docker_piece.hpp"
+#include "plugins/parser_json/flat_object.hpp"
 #include "plugins/parser_json/json_params.hpp"
 #include "plugins/parser_json/json_string.hpp"
 
@@ -22,14 +25,16 @@ class JsonParser : public Parser {
  public:
   using Params = parser_json::Params;
   JsonParser(Params p, PluginContext&)
-      : core_(adjusted(p)), merge_partial_(p.merge_docker_partial) {}
+      : core_(adjusted(p)), merge_partial_(p.merge_docker_partial) {
+    // The unescaper of write_flat() is the parser's: it exists once the parser has a capacity.
+    if (json_.allocate(kInitialCapacity) != simdjson::SUCCESS) throw std::bad_alloc();
+  }
 
   ParseResult parse(std::string_view text, EventTime& time, MsgpackWriter& record) override {
     ParseResult result = not_matched();
     bool first = true;
     run(
-        text, 0,
-        [&](od::value&, bool is_object) -> MsgpackWriter* { return first ? &record : nullptr; },
+        text, 0, [&]() -> MsgpackWriter* { return first ? &record : nullptr; },
         [&](const ParseResult& r, EventTime t) {
           if (first) {
             result = r;
@@ -45,8 +50,7 @@ class JsonParser : public Parser {
   void parse_all_in_place(std::string_view text, size_t readable_after, Sink& sink) override {
     appendix_ = sink.record_appendix();
     run(
-        text, readable_after,
-        [&](od::value&, bool) -> MsgpackWriter* { return &sink.record_writer(); },
+        text, readable_after, [&]() -> MsgpackWriter* { return &sink.record_writer(); },
         [&](const ParseResult& r, EventTime t) { sink.on_result(r, t); });
     appendix_ = nullptr;
   }
@@ -92,6 +96,25 @@ class JsonParser : public Parser {
     // memory after the text, parse a padded copy.
     simdjson::padded_string_view input(text.data(), text.size(), text.size() + readable_after);
     if (readable_after < simdjson::SIMDJSON_PADDING) input = padded_copy(text);
+    if (!core_.processes_values() && flat_.scan(input)) {
+      MsgpackWriter* w = writer_for();
+      EventTime t;
+      ParseResult r;
+      if (write_flat(*w, t, r)) {
+        done(r, t);
+        return simdjson::SUCCESS;
+      }
+      // An escape simdjson rejects, or a key that comes twice: the full parse, into the same
+      // record.
+      return run_full(
+          input, text, [w]() { return w; }, done);
+    }
+    return run_full(input, text, writer_for, done);
+  }
+
+  template <class WriterFor, class Done>
+  simdjson::error_code run_full(simdjson::padded_string_view input, std::string_view text,
+                                WriterFor&& writer_for, Done&& done) {
     od::document doc;
     simdjson::error_code started = json_.iterate(input).get(doc);
     if (started == simdjson::UTF8_ERROR) return started;
@@ -105,13 +128,12 @@ class JsonParser : public Parser {
       return simdjson::SUCCESS;
     }
     if (type == od::json_type::object) {
-      od::value root;
       od::object obj;
       if (doc.get_object().get(obj) != simdjson::SUCCESS) {
         done(not_matched(), EventTime{});
         return simdjson::SUCCESS;
       }
-      MsgpackWriter* w = writer_for(root, true);
+      MsgpackWriter* w = writer_for();
       size_t mark = w->size();
       EventTime t;
       ParseResult r = write_record(obj, *w, t);
@@ -155,7 +177,7 @@ class JsonParser : public Parser {
           done(not_matched(), EventTime{});
           continue;
         }
-        MsgpackWriter* w = writer_for(v, true);
+        MsgpackWriter* w = writer_for();
         if (!w) {
           if (skip(v) != simdjson::SUCCESS) return simdjson::SUCCESS;
           continue;
@@ -236,6 +258,62 @@ class JsonParser : public Parser {
     return simdjson::SUCCESS;
   }
 
+  // Writes the object flat_ scanned as the record, the way write_record would. False, with the
+  // writer as it was, when a key comes twice or simdjson rejects an escape; otherwise `result`
+  // is the outcome (and on an error the writer is as it was).
+  bool write_flat(MsgpackWriter& w, EventTime& time, ParseResult& result) {
+    const std::span<const FlatField> fields = flat_.fields();
+    duplicate_ = false;
+    seen_keys_.clear();
+    for (const FlatField& f : fields) {
+      if (f.escaped && core_.is_time_key(f.key)) return false;
+      for (auto k : seen_keys_) {
+        if (k == f.key) return false;
+      }
+      seen_keys_.push_back(f.key);
+    }
+    const size_t mark = w.size();
+    MapBuilder map(w);
+    bool has_time = false;
+    for (const FlatField& f : fields) {
+      if (core_.is_time_key(f.key)) {
+        const ScalarValue sv = ScalarValue::string(f.body);
+        std::string err;
+        if (!core_.parse_time(sv, time, &err)) {
+          w.buffer().resize(mark);
+          result = parse_error(err);
+          return true;
+        }
+        has_time = true;
+        if (!core_.keep_time_key()) continue;
+        map.key(f.key);
+        core_.write_value(w, f.key, sv);
+        continue;
+      }
+      map.key(f.key);
+      if (!f.escaped) {
+        w.str(f.body);
+      } else if (!write_unescaped_string(json_, f.body, w)) {
+        w.buffer().resize(mark);
+        return false;
+      }
+    }
+    result = finish_record(map, has_time);
+    return true;
+  }
+
+  // Closes the map, with the sink's pairs when the record has none of their keys (the keys seen
+  // include a consumed time key: then the sink adds them itself, after looking at the record).
+  ParseResult finish_record(MapBuilder& map, bool has_time) {
+    const bool append =
+        appendix_ && !appendix_->empty() && !duplicate_ && !appendix_->has_any_of(seen_keys_);
+    if (append) map.add_pairs(appendix_->encoded_pairs(), static_cast<uint32_t>(appendix_->size()));
+    map.finish();
+    ParseResult r = core_.finish(has_time);
+    r.appendix_applied = append;
+    return r;
+  }
+
   // Writes one object as the record; the time field goes to `time`.
   ParseResult write_record(od::object& obj, MsgpackWriter& w, EventTime& time) {
     MapBuilder map(w);
@@ -274,15 +352,7 @@ class JsonParser : public Parser {
       if (simdjson::error_code e = write_field_value(v, key, w); e != simdjson::SUCCESS)
         return not_matched("syntax");
     }
-    // The sink's pairs, when the record has none of their keys (the keys seen include a
-    // consumed time key: then the sink adds them itself, after looking at the record).
-    const bool append =
-        appendix_ && !appendix_->empty() && !duplicate_ && !appendix_->has_any_of(seen_keys_);
-    if (append) map.add_pairs(appendix_->encoded_pairs(), static_cast<uint32_t>(appendix_->size()));
-    map.finish();
-    ParseResult r = core_.finish(has_time);
-    r.appendix_applied = append;
-    return r;
+    return finish_record(map, has_time);
   }
 
   // Reads a scalar; INCORRECT_TYPE for objects and arrays (left unread).
@@ -474,9 +544,12 @@ class JsonParser : public Parser {
     return core_.finish(has_time);
   }
 
+  static constexpr size_t kInitialCapacity = 4096;
+
   ParserCore core_;
   bool merge_partial_;
   od::parser json_;
+  FlatObject flat_;
   std::string padded_;
   std::string scratch_;
   std::vector<std::string_view> seen_keys_;

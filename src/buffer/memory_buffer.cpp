@@ -52,10 +52,13 @@ bool MemoryChunk::adopt(std::string& storage, uint32_t records) {
   if (storage.size() < kMinAdopted) return false;
   pending_bytes_ += storage.size();
   pending_records_ += records;
+  const size_t capacity = storage.capacity();
   segments_.push_back(std::move(storage));
   last_takes_appends_ = false;
   storage = std::string();
-  if (spare_) spare_->take(storage);
+  // Without a spare, the producer gets room for another batch like this one: growing from
+  // nothing would copy the batch again at every doubling.
+  if (!spare_ || !spare_->take(storage)) storage.reserve(capacity);
   return true;
 }
 

@@ -51,6 +51,8 @@ TEST_CASE("memory chunk: a big batch is taken whole; rollback returns to the las
   const char* batch_bytes = batch.data();
   REQUIRE(chunk.adopt(batch, 7));
   CHECK(batch.empty());  // the caller keeps other storage to fill next
+  // No spare yet: the new storage has room for a batch like the one taken.
+  CHECK(batch.capacity() >= MemoryChunk::kMinAdopted);
   REQUIRE(chunk.append("|tail", 1).is_ok());
   REQUIRE(chunk.commit(0).is_ok());
   CHECK(chunk.record_count() == 9);
