@@ -36,48 +36,50 @@ bool FlatObject::scan(std::string_view text) {
   }
 }
 
-// Fills quotes_ and backslashes_; false on a byte below 0x20 or invalid UTF-8.
+// Fills blocks_; false on a byte below 0x20 or invalid UTF-8.
 bool FlatObject::classify_blocks(std::string_view text) {
   const size_t n = text.size();
-  blocks_ = (n + 63) / 64;
-  if (quotes_.size() < blocks_) {
-    quotes_.resize(blocks_);
-    backslashes_.resize(blocks_);
-  }
+  block_count_ = (n + 63) / 64;
+  if (blocks_.size() < block_count_ + 1) blocks_.resize(block_count_ + 1);
   LineBlocks reader;
   uint64_t carry = 0;
-  for (size_t b = 0; b < blocks_; ++b) {
+  for (size_t b = 0; b < block_count_; ++b) {
     const BlockMasks m = reader.next(text.data() + 64 * b, n - 64 * b);
-    backslashes_[b] = m.backslash;
-    quotes_[b] = m.quote & ~escaped_bytes(m.backslash, carry);
+    blocks_[b].backslashes = m.backslash;
+    blocks_[b].quotes = m.quote & ~escaped_bytes(m.backslash, carry);
   }
   if (reader.has_control()) return false;
-  return !reader.has_high() || simdjson::validate_utf8(text.data(), n);
+  if (reader.has_high() && !simdjson::validate_utf8(text.data(), n)) return false;
+  // From the end: a block without a quote (or backslash) takes the next block's first.
+  blocks_[block_count_].first_quote = blocks_[block_count_].first_backslash = 64 * block_count_;
+  for (size_t b = block_count_; b-- > 0;) {
+    Block& block = blocks_[b];
+    const size_t quote_here = 64 * b + static_cast<size_t>(std::countr_zero(block.quotes));
+    const size_t backslash_here = 64 * b + static_cast<size_t>(std::countr_zero(block.backslashes));
+    block.first_quote = block.quotes != 0 ? quote_here : blocks_[b + 1].first_quote;
+    block.first_backslash =
+        block.backslashes != 0 ? backslash_here : blocks_[b + 1].first_backslash;
+  }
+  return true;
 }
 
-// The first unescaped quote at or after `from`; the text's length (or more) when there is none.
+// The first unescaped quote at or after `from`; the text's length or more when there is none.
 size_t FlatObject::next_quote(size_t from) const {
-  size_t block = from / 64;
-  if (block >= blocks_) return from;
-  uint64_t m = quotes_[block] & (~uint64_t{0} << (from % 64));
-  while (m == 0) {
-    if (++block == blocks_) return 64 * block;
-    m = quotes_[block];
-  }
-  return 64 * block + static_cast<size_t>(std::countr_zero(m));
+  const size_t b = from / 64;
+  if (b >= block_count_) return from;
+  const uint64_t rest = blocks_[b].quotes >> (from % 64);
+  return rest != 0 ? from + static_cast<size_t>(std::countr_zero(rest))
+                   : blocks_[b + 1].first_quote;
 }
 
 // Whether a backslash lies in [begin, end).
 bool FlatObject::any_backslash(size_t begin, size_t end) const {
   if (begin >= end) return false;
-  const size_t first = begin / 64, last = (end - 1) / 64;
-  for (size_t b = first; b <= last; ++b) {
-    uint64_t m = backslashes_[b];
-    if (b == first) m &= ~uint64_t{0} << (begin % 64);
-    if (b == last && (end - 1) % 64 != 63) m &= (uint64_t{2} << ((end - 1) % 64)) - 1;
-    if (m != 0) return true;
-  }
-  return false;
+  const size_t b = begin / 64;
+  const uint64_t rest = blocks_[b].backslashes >> (begin % 64);
+  const size_t first = rest != 0 ? begin + static_cast<size_t>(std::countr_zero(rest))
+                                 : blocks_[b + 1].first_backslash;
+  return first < end;
 }
 
 }  // namespace shipper::parser_json

@@ -39,11 +39,17 @@ class FlatObject {
 
   std::array<FlatField, kMaxFields> fields_{};
   size_t count_ = 0;
-  // For each 64-byte block of the text (bit i = byte i): its quotes that no backslash escapes,
-  // and its backslashes. The vectors only grow; the text has blocks_ blocks.
-  size_t blocks_ = 0;
-  std::vector<uint64_t> quotes_;
-  std::vector<uint64_t> backslashes_;
+  // For each 64-byte block of the text (bit i = byte i): its quotes that no backslash escapes
+  // and its backslashes, and where the first of each lies in this block or a later one (so a
+  // search never loops over the blocks of a long value). blocks_ has one more entry, the end.
+  struct Block {
+    uint64_t quotes = 0;
+    uint64_t backslashes = 0;
+    size_t first_quote = 0;
+    size_t first_backslash = 0;
+  };
+  std::vector<Block> blocks_;  // only grows: the text uses the first block_count_ + 1
+  size_t block_count_ = 0;
 };
 
 }  // namespace shipper::parser_json

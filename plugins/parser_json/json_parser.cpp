@@ -259,46 +259,68 @@ class JsonParser : public Parser {
   }
 
   // Writes the object flat_ scanned as the record, the way write_record would. False, with the
-  // writer as it was, when a key comes twice or simdjson rejects an escape; otherwise `result`
-  // is the outcome (and on an error the writer is as it was).
+  // writer as it was, when the full parse must decide: a key comes twice, the time does not
+  // parse (an earlier field may hold the error to report), simdjson rejects an escape.
+  // Everything is checked and sized first; the record is then written in one piece of room
+  // (one resize instead of two appends per string).
   bool write_flat(MsgpackWriter& w, EventTime& time, ParseResult& result) {
     const std::span<const FlatField> fields = flat_.fields();
     duplicate_ = false;
     seen_keys_.clear();
+    bool has_time = false;
+    uint32_t pairs = 0;
+    size_t room = MsgpackWriter::kMaxMapHeader;
     for (const FlatField& f : fields) {
-      if (f.escaped && core_.is_time_key(f.key)) return false;
       for (auto k : seen_keys_) {
         if (k == f.key) return false;
       }
       seen_keys_.push_back(f.key);
-    }
-    const size_t mark = w.size();
-    MapBuilder map(w);
-    bool has_time = false;
-    for (const FlatField& f : fields) {
+      room += MsgpackWriter::kMaxStrHeader + f.key.size() + unescaped_str_room(f.body.size());
       if (core_.is_time_key(f.key)) {
-        const ScalarValue sv = ScalarValue::string(f.body);
-        std::string err;
-        if (!core_.parse_time(sv, time, &err)) {
-          w.buffer().resize(mark);
-          result = parse_error(err);
-          return true;
-        }
+        if (f.escaped || !core_.parse_time(ScalarValue::string(f.body), time, nullptr))
+          return false;
         has_time = true;
         if (!core_.keep_time_key()) continue;
-        map.key(f.key);
-        core_.write_value(w, f.key, sv);
+      }
+      ++pairs;
+    }
+    const bool append = appendix_ && !appendix_->empty() && !appendix_->has_any_of(seen_keys_);
+    if (append) {
+      room += appendix_->encoded_pairs().size();
+      pairs += static_cast<uint32_t>(appendix_->size());
+    }
+    std::string& out = w.buffer();
+    const size_t mark = out.size();
+    out.resize(mark + room);
+    char* at = out.data() + mark;
+    at += MsgpackWriter::encode_map_header(pairs, at);
+    const auto put_str = [&at](std::string_view s) {
+      at += MsgpackWriter::encode_str_header(s.size(), at);
+      std::memcpy(at, s.data(), s.size());
+      at += s.size();
+    };
+    for (const FlatField& f : fields) {
+      if (core_.is_time_key(f.key) && !core_.keep_time_key()) continue;
+      put_str(f.key);
+      if (!f.escaped) {
+        put_str(f.body);
         continue;
       }
-      map.key(f.key);
-      if (!f.escaped) {
-        w.str(f.body);
-      } else if (!write_unescaped_string(json_, f.body, w)) {
-        w.buffer().resize(mark);
+      const size_t written = unescaped_str_at(json_, f.body, at);
+      if (written == 0) {
+        out.resize(mark);
         return false;
       }
+      at += written;
     }
-    result = finish_record(map, has_time);
+    if (append) {
+      const std::string_view encoded = appendix_->encoded_pairs();
+      std::memcpy(at, encoded.data(), encoded.size());
+      at += encoded.size();
+    }
+    out.resize(static_cast<size_t>(at - out.data()));
+    result = core_.finish(has_time);
+    result.appendix_applied = append;
     return true;
   }
 

@@ -61,6 +61,24 @@ class MsgpackWriter {
     for (int i = 0; i < 4; ++i) head[1 + i] = static_cast<char>(n >> (24 - 8 * i));
     return 5;
   }
+  // Encodes the header of a map of `n` pairs into `head` (at most kMaxMapHeader bytes); returns
+  // its size.
+  static constexpr size_t kMaxMapHeader = 5;
+  static size_t encode_map_header(uint32_t n, char* head) {
+    if (n < 16) {
+      head[0] = static_cast<char>(0x80 | n);
+      return 1;
+    }
+    if (n <= 0xffff) {
+      head[0] = static_cast<char>(0xde);
+      head[1] = static_cast<char>(n >> 8);
+      head[2] = static_cast<char>(n);
+      return 3;
+    }
+    head[0] = static_cast<char>(0xdf);
+    for (int i = 0; i < 4; ++i) head[1 + i] = static_cast<char>(n >> (24 - 8 * i));
+    return 5;
+  }
   void bin(std::string_view s) {
     packer_.pack_bin(static_cast<uint32_t>(s.size()));
     packer_.pack_bin_body(s.data(), static_cast<uint32_t>(s.size()));

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <vector>
 
+#include "core/msgpack_writer.hpp"
 #include "core/record_json.hpp"
 #include "core/text.hpp"
 
@@ -295,15 +296,8 @@ void put_be(std::string& out, uint64_t v, int bytes) {
 }  // namespace
 
 void mp_write_map_header(std::string& out, uint32_t n) {
-  if (n < 16) {
-    out.push_back(static_cast<char>(0x80 | n));
-  } else if (n <= 0xffff) {
-    out.push_back(static_cast<char>(0xde));
-    put_be(out, n, 2);
-  } else {
-    out.push_back(static_cast<char>(0xdf));
-    put_be(out, n, 4);
-  }
+  char head[MsgpackWriter::kMaxMapHeader];
+  out.append(head, MsgpackWriter::encode_map_header(n, head));
 }
 
 void mp_write_array_header(std::string& out, uint32_t n) {
