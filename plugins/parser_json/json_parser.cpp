@@ -104,8 +104,7 @@ class JsonParser : public Parser {
         done(r, t);
         return simdjson::SUCCESS;
       }
-      // An escape simdjson rejects, or a key that comes twice: the full parse, into the same
-      // record.
+      // write_flat left the line to the full parse, which writes into the same record.
       return run_full(
           input, text, [w]() { return w; }, done);
     }
@@ -265,17 +264,18 @@ class JsonParser : public Parser {
   // (one resize instead of two appends per string).
   bool write_flat(MsgpackWriter& w, EventTime& time, ParseResult& result) {
     const std::span<const FlatField> fields = flat_.fields();
-    duplicate_ = false;
     seen_keys_.clear();
     bool has_time = false;
     uint32_t pairs = 0;
-    size_t room = MsgpackWriter::kMaxMapHeader;
+    // The unescaper's overrun past the last string lands in the padding; past an earlier
+    // string, in room that a later one then writes over.
+    size_t room = MsgpackWriter::kMaxMapHeader + simdjson::SIMDJSON_PADDING;
     for (const FlatField& f : fields) {
       for (auto k : seen_keys_) {
         if (k == f.key) return false;
       }
       seen_keys_.push_back(f.key);
-      room += MsgpackWriter::kMaxStrHeader + f.key.size() + unescaped_str_room(f.body.size());
+      room += 2 * MsgpackWriter::kMaxStrHeader + f.key.size() + f.body.size();
       if (core_.is_time_key(f.key)) {
         if (f.escaped || !core_.parse_time(ScalarValue::string(f.body), time, nullptr))
           return false;
