@@ -46,20 +46,9 @@ class MsgpackWriter {
       head[0] = static_cast<char>(0xa0 | n);
       return 1;
     }
-    if (n < 256) {
-      head[0] = static_cast<char>(0xd9);
-      head[1] = static_cast<char>(n);
-      return 2;
-    }
-    if (n < 65536) {
-      head[0] = static_cast<char>(0xda);
-      head[1] = static_cast<char>(n >> 8);
-      head[2] = static_cast<char>(n);
-      return 3;
-    }
-    head[0] = static_cast<char>(0xdb);
-    for (int i = 0; i < 4; ++i) head[1 + i] = static_cast<char>(n >> (24 - 8 * i));
-    return 5;
+    if (n < 256) return encode_sized(head, 0xd9, n, 1);
+    if (n < 65536) return encode_sized(head, 0xda, n, 2);
+    return encode_sized(head, 0xdb, n, 4);
   }
   // Encodes the header of a map of `n` pairs into `head` (at most kMaxMapHeader bytes); returns
   // its size.
@@ -69,15 +58,8 @@ class MsgpackWriter {
       head[0] = static_cast<char>(0x80 | n);
       return 1;
     }
-    if (n <= 0xffff) {
-      head[0] = static_cast<char>(0xde);
-      head[1] = static_cast<char>(n >> 8);
-      head[2] = static_cast<char>(n);
-      return 3;
-    }
-    head[0] = static_cast<char>(0xdf);
-    for (int i = 0; i < 4; ++i) head[1 + i] = static_cast<char>(n >> (24 - 8 * i));
-    return 5;
+    if (n <= 0xffff) return encode_sized(head, 0xde, n, 2);
+    return encode_sized(head, 0xdf, n, 4);
   }
   void bin(std::string_view s) {
     packer_.pack_bin(static_cast<uint32_t>(s.size()));
@@ -108,6 +90,13 @@ class MsgpackWriter {
   msgpack::packer<StringSink>& packer() { return packer_; }
 
  private:
+  // A type byte then `n` big-endian in `width` bytes; returns 1 + width.
+  static size_t encode_sized(char* head, unsigned char type, size_t n, int width) {
+    head[0] = static_cast<char>(type);
+    for (int i = 0; i < width; ++i) head[1 + i] = static_cast<char>(n >> (8 * (width - 1 - i)));
+    return 1 + static_cast<size_t>(width);
+  }
+
   StringSink sink_;
   msgpack::packer<StringSink> packer_;
 };
