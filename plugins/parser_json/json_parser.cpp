@@ -234,10 +234,12 @@ class JsonParser : public Parser {
     body = token.substr(1, end - 2);
     return true;
   }
+  // Searched from the end: docker's `log` values end in an escaped newline, found at once.
+  static bool has_escape(std::string_view body) {
+    return ::memrchr(body.data(), '\\', body.size()) != nullptr;
+  }
   static simdjson::error_code string_value(od::value& v, std::string_view& s) {
-    // From the end: docker's `log` values end in an escaped newline, found at once.
-    if (string_body(v, s) && ::memrchr(s.data(), '\\', s.size()) == nullptr)
-      return simdjson::SUCCESS;
+    if (string_body(v, s) && !has_escape(s)) return simdjson::SUCCESS;
     return v.get_string().get(s);
   }
   // A string value straight into the record: copied as it lies when it has no escapes, else
@@ -245,7 +247,7 @@ class JsonParser : public Parser {
   simdjson::error_code write_string(od::value& v, MsgpackWriter& w) {
     std::string_view body;
     if (string_body(v, body)) {
-      if (::memrchr(body.data(), '\\', body.size()) == nullptr) {
+      if (!has_escape(body)) {
         w.str(body);
         return simdjson::SUCCESS;
       }
